@@ -1,0 +1,19 @@
+"""Entry point: `streamlit run dashboard/app.py`. It only sets up the shared sidebar and routes."""
+
+import sys
+from pathlib import Path
+
+# Streamlit puts this file's folder on the path, not the project root the package lives in.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.ui.state import render_sidebar  # noqa: E402
+
+st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:", layout="wide")
+
+pages = st.navigation([
+    st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel", default=True),
+])
+st.session_state["selection"] = render_sidebar()
+pages.run()

@@ -1,0 +1,139 @@
+"""The extract contract: the canonical tables and columns every query is written against.
+
+A user's extract is mapped onto these names by the `[data]` section of the SLA config
+(see `datasource.py`). Columns marked optional may be absent from an extract; the stage
+they carry is then reported as "not tracked" instead of being counted as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    description: str = ""
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+TIMESTAMP = "TIMESTAMP"
+
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table(
+            "traffic",
+            (
+                Column("date", "DATE", description="Day of the sessions"),
+                Column("channel", "VARCHAR", description="Acquisition channel"),
+                Column("sessions", "BIGINT", description="Web sessions that day on that channel"),
+            ),
+            required=False,
+            description="Web sessions per day per channel.",
+        ),
+        Table(
+            "leads",
+            (
+                Column("lead_id", "VARCHAR", description="Unique lead id"),
+                Column("created_at", TIMESTAMP, description="When the lead was created"),
+                Column("channel", "VARCHAR", required=False),
+                Column("segment", "VARCHAR", required=False, description="SMB / Mid-Market / Enterprise"),
+                Column("region", "VARCHAR", required=False),
+                Column("company_size", "INTEGER", required=False, description="Employees"),
+                Column("industry", "VARCHAR", required=False),
+                Column("job_level", "VARCHAR", required=False),
+                Column("pricing_page_views", "INTEGER", required=False),
+                Column("content_downloads", "INTEGER", required=False),
+                Column("webinar_attended", "BOOLEAN", required=False),
+                Column("demo_requested", "BOOLEAN", required=False),
+                Column("score", "INTEGER", required=False, description="Score under the model in force"),
+                Column("mql_at", TIMESTAMP, required=False, description="Handed to sales"),
+                Column("sql_at", TIMESTAMP, required=False, description="Accepted as sales-qualified"),
+                Column("recycled_at", TIMESTAMP, required=False, description="Handed back to marketing"),
+                Column("disqualified_at", TIMESTAMP, required=False),
+                Column("owner_id", "VARCHAR", required=False, description="Rep assigned at hand-off"),
+            ),
+            required=False,
+            description="One row per lead with its stage timestamps.",
+        ),
+        Table(
+            "touches",
+            (
+                Column("touch_id", "VARCHAR"),
+                Column("lead_id", "VARCHAR"),
+                Column("rep_id", "VARCHAR"),
+                Column("touched_at", TIMESTAMP),
+                Column("kind", "VARCHAR", required=False, description="call / email / meeting / social"),
+            ),
+            required=False,
+            description="Every sales contact attempt on a lead.",
+        ),
+        Table(
+            "deals",
+            (
+                Column("deal_id", "VARCHAR"),
+                Column("lead_id", "VARCHAR", required=False, description="Null for sales-sourced deals"),
+                Column("owner_id", "VARCHAR", required=False),
+                Column("created_at", TIMESTAMP, required=False),
+                Column("proposal_at", TIMESTAMP, required=False),
+                Column("closed_at", TIMESTAMP, required=False),
+                Column("status", "VARCHAR", description="open / won / lost"),
+                Column("amount", "DECIMAL(18,2)", required=False),
+            ),
+            description="Opportunities and their outcome.",
+        ),
+        Table(
+            "reps",
+            (
+                Column("rep_id", "VARCHAR"),
+                Column("name", "VARCHAR", required=False),
+                Column("team", "VARCHAR", required=False),
+                Column("role", "VARCHAR", required=False, description="SDR / AE"),
+            ),
+            required=False,
+            description="Sales reps and their team.",
+        ),
+    )
+}
+
+DEAL_STATUSES = ("open", "won", "lost")
+
+# Funnel stages in order, and the table column whose non-null value means a record reached
+# the stage. A stage is "not tracked" when its table or column is missing from the extract.
+STAGES: tuple[tuple[str, str, str], ...] = (
+    ("traffic", "traffic", "sessions"),
+    ("lead", "leads", "created_at"),
+    ("mql", "leads", "mql_at"),
+    ("sql", "leads", "sql_at"),
+    ("proposal", "deals", "proposal_at"),
+    ("won", "deals", "closed_at"),
+)
+STAGE_NAMES = tuple(stage for stage, _, _ in STAGES)
+STAGE_LABELS = {
+    "traffic": "Sessions",
+    "lead": "Leads",
+    "mql": "MQLs",
+    "sql": "SQLs",
+    "proposal": "Proposals",
+    "won": "Won deals",
+}

@@ -1,0 +1,102 @@
+"""Funnel: traffic → lead → MQL → SQL → proposal → won for the selected range, against the SLA."""
+
+import streamlit as st
+
+from dashboard import charts, formatting
+from dashboard.funnel import funnel_frame
+from dashboard.metrics import COHORT, PERIOD
+from dashboard.ui import cached
+
+VIEWS = {
+    PERIOD: "Period: stage events that happened in the range",
+    COHORT: "Cohort: leads created in the range, followed to today",
+}
+
+selection = st.session_state.get("selection")
+st.title("Funnel")
+if selection is None:
+    st.stop()
+
+currency = selection.sla.currency
+st.caption(
+    f"{selection.config.company_name} · SLA **{selection.sla.name}** · {selection.start:%d %b %Y} – "
+    f"{selection.end:%d %b %Y} · {selection.filters.describe()}"
+)
+
+if "funnel_view" not in st.session_state:
+    st.session_state["funnel_view"] = st.query_params.get("view") if st.query_params.get("view") in VIEWS else PERIOD
+view = st.radio("Conversion view", list(VIEWS), format_func=VIEWS.get, key="funnel_view", horizontal=True,
+                help="Period rates compare stage events in the same range; cohort rates follow one group of leads.")
+st.query_params["view"] = view
+
+result = cached.funnel(selection, view)
+revenue = cached.revenue(selection)
+
+if result.maturity is not None and not result.maturity.is_mature:
+    st.warning(
+        f"This cohort is still maturing: {result.maturity.days_observed} days have passed since its last lead, "
+        f"while three in four won deals close within {result.maturity.days_needed:.0f} days of lead creation. "
+        "Its later-stage rates will still rise."
+    )
+
+columns = st.columns(len(result.steps))
+for column, step in zip(columns, result.steps):
+    with column:
+        if step.count is None:
+            st.metric(step.label, step.note, help="The extract has no data for this stage." if step.note == "not tracked" else None)
+        else:
+            rate = formatting.pct(step.rate_from_previous) if step.rate_from_previous is not None else None
+            st.metric(step.label, formatting.count(step.count),
+                      delta=f"{rate} of {step.previous_stage.upper() if step.previous_stage in ('mql', 'sql') else step.previous_stage + 's'}" if rate else None,
+                      delta_color="off")
+            if step.status:
+                st.caption(f"{formatting.status(step.status)} · target {formatting.pct(step.target)}")
+
+left, right = st.columns(2)
+left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
+right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart")
+
+table = funnel_frame(result.steps)
+st.dataframe(
+    table.assign(status=table["status"].map(formatting.status)),
+    hide_index=True,
+    column_config={
+        "stage": "Stage", "count": st.column_config.NumberColumn("Count", format="localized"),
+        "note": "Note", "measured_from": "Rate measured from",
+        "rate_from_previous": st.column_config.NumberColumn("% of previous", format="percent"),
+        "rate_from_first": st.column_config.NumberColumn("% of first", format="percent"),
+        "target_rate": st.column_config.NumberColumn("SLA target", format="percent"),
+        "status": "Status",
+    },
+)
+st.download_button("Download funnel (CSV)", table.to_csv(index=False), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
+                   mime="text/csv", key="download_funnel")
+if result.sales_sourced_won:
+    st.caption(f"Won deals include {result.sales_sourced_won:,} sales-sourced deals that had no lead.")
+
+st.subheader("Revenue")
+cols = st.columns(4)
+cols[0].metric("Won revenue", formatting.money(revenue.won_revenue, currency, missing="not tracked"))
+cols[1].metric("Won deals", formatting.count(revenue.won_deals, missing="not tracked"))
+cols[2].metric("Average deal size", formatting.money(revenue.avg_deal_size, currency, missing="not tracked"))
+cols[3].metric("Win rate", formatting.pct(revenue.win_rate), help="Won deals as a share of deals closed won or lost in the range.")
+if revenue.won_deals_without_amount:
+    st.warning(f"{revenue.won_deals_without_amount:,} won deals have no amount and are not in won revenue.")
+
+st.subheader("Trend and speed")
+left, right = st.columns(2)
+monthly = cached.monthly(selection)
+left.plotly_chart(charts.monthly_stages_figure(monthly), key="monthly_chart")
+left.download_button("Download monthly volumes (CSV)", monthly.to_csv(index=False), file_name="funnel_by_month.csv",
+                     mime="text/csv", key="download_monthly")
+durations = cached.durations(selection)
+right.markdown("**Days between stages** (records reaching the later stage in the range)")
+right.dataframe(
+    durations.drop(columns=["transition_order"]).assign(transition=lambda f: f["transition"].str.replace("_", " ")),
+    hide_index=True,
+    column_config={
+        "transition": "Transition", "records": "Records", "out_of_order_count": "Out of order",
+        "median_days": st.column_config.NumberColumn("Median days", format="%.1f"),
+        "p75_days": st.column_config.NumberColumn("75th pct days", format="%.1f"),
+    },
+)

@@ -1,0 +1,144 @@
+"""The app's shared state: the config and database of this process, and the selection in the
+sidebar (SLA version, date range, filters) that every page reads and the URL carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import metrics
+from dashboard.config import DEFAULT_CONFIG_PATH, Config, ConfigError, SlaVersion, load_config
+from dashboard.datasource import Database, database_for
+from dashboard.funnel import Filters
+
+ALL = "All"
+
+
+def config_path() -> Path:
+    """The config comes from $SLA_CONFIG so one install can serve several companies."""
+    return Path(os.environ.get("SLA_CONFIG", DEFAULT_CONFIG_PATH)).resolve()
+
+
+@st.cache_resource(show_spinner=False)
+def _load_config(path: str, modified_ns: int) -> Config:
+    return load_config(path)
+
+
+def current_config() -> Config:
+    path = config_path()
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError:
+        modified = 0
+    return _load_config(str(path), modified)
+
+
+def current_database() -> Database:
+    return database_for(current_config())
+
+
+@st.cache_data(show_spinner=False)
+def _context_facts(config_file: str, version: str) -> tuple[dt.date | None, dict[str, list[str]]]:
+    database = current_database()
+    return metrics.data_as_of(database), metrics.filter_values(database)
+
+
+@dataclass(frozen=True)
+class Selection:
+    config: Config
+    data_version: str
+    sla: SlaVersion
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    filters: Filters
+
+    def cache_key(self) -> tuple:
+        return (str(self.config.path), self.data_version, self.start, self.end, self.filters)
+
+
+def _from_url(name: str, choices: list[str] | None = None) -> str | None:
+    value = st.query_params.get(name)
+    if value is None or (choices is not None and value not in choices):
+        return None
+    return value
+
+
+def _url_date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(st.query_params.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _reset_range_to_sla(config: Config, as_of: dt.date) -> None:
+    sla = config.sla_named(st.session_state["sla"])
+    st.session_state["date_range"] = (sla.start, min(sla.end, max(as_of, sla.start)))
+
+
+def render_sidebar() -> Selection | None:
+    """Draw the shared sidebar; returns None (after saying why) when nothing can be shown."""
+    try:
+        config = current_config()
+    except ConfigError as error:
+        st.error(f"**The SLA config cannot be used.** Fix these in `{error.path.name}` and reload:")
+        st.markdown("\n".join(f"- `{problem.split(':')[0]}`: {problem.partition(':')[2].strip()}" for problem in error.problems))
+        return None
+    database = current_database()
+    as_of, values = _context_facts(str(config.path), database.version)
+    for problem in database.catalog.problems:
+        st.warning(f"**{problem.table}**: {problem.message}", icon="⚠️")
+    if as_of is None:
+        st.info(
+            f"No dated records were found in `{config.data.folder}`. Put your extracts there (see data/README.md) "
+            "or create the sample with `python -m dashboard generate --out data/sample`."
+        )
+        return None
+
+    names = [sla.name for sla in config.slas]
+    if "sla" not in st.session_state:
+        in_force = config.sla_for(as_of) or config.slas[-1]
+        st.session_state["sla"] = _from_url("sla", names) or in_force.name
+        sla = config.sla_named(st.session_state["sla"])
+        url_start, url_end = _url_date("start"), _url_date("end")
+        if url_start and url_end and url_start <= url_end:
+            st.session_state["date_range"] = (url_start, url_end)
+        else:
+            _reset_range_to_sla(config, as_of)
+        for dimension in ("channel", "segment", "team"):
+            st.session_state[dimension] = _from_url(dimension, values.get(dimension, [])) or ALL
+
+    with st.sidebar:
+        st.caption(f"{config.company_name} · data as of **{as_of:%d %b %Y}**")
+        st.selectbox("SLA version", names, key="sla", on_change=_reset_range_to_sla, args=(config, as_of),
+                     help="Each SLA version has its own period, quota, lead definition and targets.")
+        sla = config.sla_named(st.session_state["sla"])
+        picked = st.date_input("Date range", key="date_range", format="YYYY-MM-DD",
+                               help=f"Defaults to the SLA period, up to the data's as-of date ({as_of}).")
+        if not isinstance(picked, (tuple, list)) or len(picked) != 2:
+            st.info("Pick the last day of the range.")
+            return None
+        start, end = picked
+        filters = Filters(
+            channel=_choice("channel", "Channel", values.get("channel", [])),
+            segment=_choice("segment", "Segment", values.get("segment", [])),
+            team=_choice("team", "Sales team", values.get("team", [])),
+        )
+    st.query_params.update({
+        "sla": sla.name, "start": start.isoformat(), "end": end.isoformat(),
+        **{name: value for name, value in filters.params().items() if value},
+    })
+    for name, value in filters.params().items():
+        if not value and name in st.query_params:
+            del st.query_params[name]
+    return Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
+                     as_of=as_of, filters=filters)
+
+
+def _choice(key: str, label: str, options: list[str]) -> str | None:
+    value = st.selectbox(label, [ALL, *options], key=key)
+    return None if value == ALL else value

@@ -1,0 +1,19 @@
+-- The values a user can filter by: channels, segments and sales teams present in the data.
+-- Grain: one row per (dimension, value). Parameters: none.
+with dimension_values as (
+    select distinct 'channel' as dimension, channel as value from leads where channel is not null
+    union
+    select distinct 'channel', channel from traffic where channel is not null
+    union
+    select distinct 'segment', segment from leads where segment is not null
+    union
+    select distinct 'team', team from reps where team is not null
+),
+
+final as (
+    select dimension, value
+    from dimension_values
+)
+
+select * from final
+order by dimension, value

@@ -1,0 +1,65 @@
+-- Days between funnel stages, for the records that reached the later stage in the range.
+-- Grain: one row per transition (lead_to_mql, mql_to_sql, sql_to_proposal, proposal_to_won,
+--   deal_to_won, lead_to_won) that has at least one record.
+-- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
+--   $channel, $segment, $team VARCHAR (NULL = all).
+-- Records whose later stage precedes the earlier one are counted in out_of_order_count and
+-- left out of the percentiles, which would otherwise be pulled below zero by bad data.
+with filtered_leads as (
+    select created_at, mql_at, sql_at
+    from funnel_leads
+    where ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
+),
+
+filtered_deals as (
+    select created_at, proposal_at, closed_at, status, lead_created_at, lead_sql_at
+    from funnel_deals
+    where ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
+),
+
+transitions as (
+    select 1 as transition_order, 'lead_to_mql' as transition, created_at as from_at, mql_at as to_at
+    from filtered_leads
+    union all
+    select 2, 'mql_to_sql', mql_at, sql_at
+    from filtered_leads
+    union all
+    select 3, 'sql_to_proposal', lead_sql_at, proposal_at
+    from filtered_deals
+    union all
+    select 4, 'proposal_to_won', proposal_at, case when status = 'won' then closed_at end
+    from filtered_deals
+    union all
+    select 5, 'deal_to_won', created_at, case when status = 'won' then closed_at end
+    from filtered_deals
+    union all
+    select 6, 'lead_to_won', lead_created_at, case when status = 'won' then closed_at end
+    from filtered_deals
+),
+
+completed as (
+    select transition_order, transition, date_diff('second', from_at, to_at) / 86400.0 as days
+    from transitions
+    where from_at is not null
+        and to_at >= $start
+        and to_at < $end
+),
+
+final as (
+    select
+        transition_order,
+        transition,
+        count(case when days >= 0 then 1 end) as records,
+        count(case when days < 0 then 1 end) as out_of_order_count,
+        percentile_cont(0.5) within group (order by case when days >= 0 then days end) as median_days,
+        percentile_cont(0.75) within group (order by case when days >= 0 then days end) as p75_days
+    from completed
+    group by transition_order, transition
+)
+
+select * from final
+order by transition_order
