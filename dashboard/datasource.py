@@ -49,6 +49,7 @@ class Catalog:
     tracked_columns: dict[str, set[str]] = field(default_factory=dict)
     stages_not_tracked: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    constant_columns: dict[str, set[str]] = field(default_factory=dict)
 
     def has(self, table: str, column: str | None = None) -> bool:
         if table not in self.tracked_tables:
@@ -68,6 +69,17 @@ class Catalog:
     @property
     def revenue_tracked(self) -> bool:
         return self.has("deals", "amount") and self.stage_tracked("won")
+
+    @property
+    def outcomes_tracked(self) -> bool:
+        """Win rate needs both outcomes: an extract whose status is a constant (say, an export
+        of won deals only) cannot tell how many were lost."""
+        return self.stage_tracked("won") and "status" not in self.constant_columns.get("deals", set())
+
+    @property
+    def lead_source_tracked(self) -> bool:
+        """Without leads every deal would look sales-sourced, which says nothing."""
+        return self.has("leads") and self.has("deals", "lead_id")
 
 
 def files_for(folder: Path, source: TableSource) -> list[Path]:
@@ -153,6 +165,7 @@ class Database:
                     relation, columns = self._mapped_relation(table, source)
                     catalog.tracked_tables.add(name)
                     catalog.tracked_columns[name] = columns
+                    catalog.constant_columns[name] = set(source.constants)
                 except DataError as error:
                     catalog.problems.append(Problem(name, str(error)))
                     relation = None

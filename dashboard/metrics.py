@@ -82,7 +82,7 @@ def funnel(
     elif view == PERIOD:
         row = database.query("funnel_stage_counts_period", params).iloc[0].to_dict()
         maturity = None
-        sales_sourced = int(row["sales_sourced_won"]) if tracked["won"] else None
+        sales_sourced = int(row["sales_sourced_won"]) if database.catalog.lead_source_tracked else None
     else:
         raise ValueError(f"view must be {PERIOD!r} or {COHORT!r}, got {view!r}")
     steps = build_funnel(counts_from_row(row), tracked, filters, targets, at_risk_band)
@@ -109,16 +109,38 @@ def revenue_summary(database: Database, start: dt.date, end: dt.date, filters: F
     return RevenueSummary(
         won_revenue=float(row["won_revenue"]) if revenue_tracked else None,
         won_deals=won if won_tracked else None,
-        lost_deals=lost if won_tracked else None,
+        lost_deals=lost if catalog.outcomes_tracked else None,
         avg_deal_size=float(row["avg_deal_size"]) if revenue_tracked and pd.notna(row["avg_deal_size"]) else None,
-        win_rate=win_rate(won, lost) if won_tracked else None,
+        win_rate=win_rate(won, lost) if catalog.outcomes_tracked else None,
         won_deals_without_amount=int(row["won_deals_without_amount"]) if revenue_tracked else 0,
-        sales_sourced_won_revenue=float(row["sales_sourced_won_revenue"]) if revenue_tracked else None,
+        sales_sourced_won_revenue=(
+            float(row["sales_sourced_won_revenue"]) if revenue_tracked and catalog.lead_source_tracked else None
+        ),
     )
 
 
+# The stages at either end of each transition of stage_durations.sql.
+TRANSITION_STAGES = {
+    "lead_to_mql": ("lead", "mql"),
+    "mql_to_sql": ("mql", "sql"),
+    "sql_to_proposal": ("sql", "proposal"),
+    "proposal_to_won": ("proposal", "won"),
+    "deal_to_won": (None, "won"),
+    "mql_to_won": ("mql", "won"),
+    "lead_to_won": ("lead", "won"),
+}
+
+
 def stage_durations(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> pd.DataFrame:
-    return database.query("stage_durations", {**date_range_params(start, end), **filters.params()})
+    """Days between stages, leaving out transitions whose ends the extract does not track."""
+    frame = database.query("stage_durations", {**date_range_params(start, end), **filters.params()})
+    catalog = database.catalog
+    tracked = frame["transition"].map(
+        lambda transition: all(stage is None or catalog.stage_tracked(stage) for stage in TRANSITION_STAGES[transition])
+    )
+    if not catalog.has("deals", "created_at"):
+        tracked &= frame["transition"] != "deal_to_won"
+    return frame[tracked.astype(bool)].reset_index(drop=True)
 
 
 def monthly_funnel(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 -- Days between funnel stages, for the records that reached the later stage in the range.
 -- Grain: one row per transition (lead_to_mql, mql_to_sql, sql_to_proposal, proposal_to_won,
---   deal_to_won, lead_to_won) that has at least one record.
+--   deal_to_won, mql_to_won, lead_to_won) that has at least one record.
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all).
 -- Records whose later stage precedes the earlier one are counted in out_of_order_count and
@@ -14,7 +14,7 @@ with filtered_leads as (
 ),
 
 filtered_deals as (
-    select created_at, proposal_at, closed_at, status, lead_created_at, lead_sql_at
+    select created_at, proposal_at, closed_at, status, lead_created_at, lead_mql_at, lead_sql_at
     from funnel_deals
     where ($channel is null or channel = $channel)
         and ($segment is null or segment = $segment)
@@ -37,7 +37,10 @@ transitions as (
     select 5, 'deal_to_won', created_at, case when status = 'won' then closed_at end
     from filtered_deals
     union all
-    select 6, 'lead_to_won', lead_created_at, case when status = 'won' then closed_at end
+    select 6, 'mql_to_won', lead_mql_at, case when status = 'won' then closed_at end
+    from filtered_deals
+    union all
+    select 7, 'lead_to_won', lead_created_at, case when status = 'won' then closed_at end
     from filtered_deals
 ),
 

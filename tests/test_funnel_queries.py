@@ -98,6 +98,7 @@ def test_stage_durations_give_median_and_75th_percentile_days(company):
         "sql_to_proposal": (2, 6.5, 7.25),  # 5, 8
         "proposal_to_won": (3, 23.0, 33.75),  # 15, 23, 44.5
         "deal_to_won": (3, 43.0, 50.75),  # 19, 43, 58.5
+        "mql_to_won": (2, 40.5, 49.25),  # 23, 58 (D4 has no lead)
         "lead_to_won": (2, 46.0, 52.5),  # 33, 59 (D4 has no lead)
     }
     assert list(frame.index) == list(expected)

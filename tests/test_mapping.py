@@ -147,3 +147,22 @@ def test_new_extract_files_show_up_after_refresh(company):
     after = metrics.funnel(company, *MARCH).steps[1].count
     assert (before, after) == (5, 6)
     assert company.refresh() is False
+
+
+def test_an_export_of_won_deals_only_has_no_win_rate(tmp_path):
+    database = build_database(
+        tmp_path / "extracts", {"leads": LEADS, "deals": [d for d in DEALS if d["status"] == "won"]},
+        drop={"deals": ("status",)}, extra="",
+        data_extra="[data.tables.deals.constants]\nstatus = \"won\"",
+    )
+    summary = metrics.revenue_summary(database, *MARCH)
+    assert summary.won_deals == 3
+    assert summary.win_rate is None and summary.lost_deals is None
+
+
+def test_without_leads_deals_are_not_called_sales_sourced_and_lead_durations_are_dropped(tmp_path):
+    database = build_database(tmp_path / "extracts", {"deals": DEALS, "reps": REPS})
+    assert metrics.funnel(database, *MARCH).sales_sourced_won is None
+    assert metrics.revenue_summary(database, *MARCH).sales_sourced_won_revenue is None
+    transitions = metrics.stage_durations(database, *MARCH)["transition"].tolist()
+    assert transitions == ["proposal_to_won", "deal_to_won"]  # nothing measured from a lead

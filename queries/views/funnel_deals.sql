@@ -10,6 +10,7 @@ with owners as (
 
 lead_attributes as (
     select lead_id, min(channel) as channel, min(segment) as segment, min(created_at) as lead_created_at,
+        min(mql_at) as lead_mql_at,
         min(sql_at) as lead_sql_at
     from leads
     group by lead_id
@@ -29,6 +30,7 @@ final as (
         lead_attributes.channel,
         lead_attributes.segment,
         lead_attributes.lead_created_at,
+        lead_attributes.lead_mql_at,
         lead_attributes.lead_sql_at,
         owners.team as owner_team
     from deals
