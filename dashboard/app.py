@@ -1,4 +1,8 @@
-"""Entry point: `streamlit run dashboard/app.py`. It only sets up the shared sidebar and routes."""
+"""Entry point: `streamlit run dashboard/app.py`. It only sets up the shared sidebar and routes.
+
+Pages live in `app_pages/`, not `pages/`: a folder named `pages` beside the entry point
+switches Streamlit (and AppTest) to the legacy multipage mode, which skips this script on reruns.
+"""
 
 import sys
 from pathlib import Path
@@ -13,7 +17,7 @@ from dashboard.ui.state import render_sidebar  # noqa: E402
 st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:", layout="wide")
 
 pages = st.navigation([
-    st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel", default=True),
+    st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel", default=True),
 ])
 st.session_state["selection"] = render_sidebar()
 pages.run()
