@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.contract import STAGE_LABELS
+from dashboard.contract import STAGE_LABELS, STAGE_NAMES
 from dashboard.funnel import AT_RISK, OFF_TRACK, ON_TRACK, FunnelStep
+from dashboard.kpis import KPIS, STEP_RATE_KPIS
 
 STATUS_COLOURS = {ON_TRACK: "#2e7d32", AT_RISK: "#ef6c00", OFF_TRACK: "#c62828", None: "#5c6bc0"}
 FUNNEL_STAGES = ("lead", "mql", "sql", "proposal", "won")
@@ -25,10 +26,17 @@ def funnel_figure(steps: list[FunnelStep]) -> go.Figure:
     return figure
 
 
+def step_label(step: FunnelStep) -> str:
+    """"Lead → MQL" for adjacent stages; "MQLs → Won deals" when untracked stages lie between."""
+    if STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1:
+        return KPIS[STEP_RATE_KPIS[step.stage]].label
+    return f"{STAGE_LABELS[step.previous_stage]} → {step.label}"
+
+
 def conversion_figure(steps: list[FunnelStep]) -> go.Figure:
     """Each step's conversion rate as a bar coloured by status, with its target as a marker."""
     rated = [step for step in steps if step.rate_from_previous is not None]
-    labels = [f"{STAGE_LABELS[step.previous_stage]} → {step.label}" for step in rated]
+    labels = [step_label(step) for step in rated]
     figure = go.Figure()
     figure.add_bar(
         x=labels,
@@ -43,7 +51,7 @@ def conversion_figure(steps: list[FunnelStep]) -> go.Figure:
     if targets:
         figure.add_scatter(
             x=[label for label, _ in targets], y=[target for _, target in targets], mode="markers",
-            marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": "#212121"}},
+            marker={"symbol": "line-ew", "size": 46, "line": {"width": 4, "color": "#212121"}},
             name="SLA target", hovertemplate="target %{y:.1%}<extra></extra>",
         )
     figure.update_layout(

@@ -63,7 +63,8 @@ def run_funnel(args: argparse.Namespace) -> int:
     if as_of is None:
         print("error: the extracts hold no dated events; check [data] in the config", file=sys.stderr)
         return 2
-    sla = database.config.sla_for(as_of) or database.config.slas[-1]
+    # Targets come from the SLA version in force at the start of the range.
+    sla = database.config.sla_for(args.start or as_of) or database.config.slas[-1]
     start = args.start or sla.start
     end = args.end or min(sla.end, as_of)
     filters = Filters(channel=args.channel, segment=args.segment, team=args.team)

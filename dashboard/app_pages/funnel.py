@@ -1,5 +1,6 @@
 """Funnel: traffic → lead → MQL → SQL → proposal → won for the selected range, against the SLA."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, formatting
@@ -43,14 +44,15 @@ columns = st.columns(len(result.steps))
 for column, step in zip(columns, result.steps):
     with column:
         if step.count is None:
-            st.metric(step.label, step.note, help="The extract has no data for this stage." if step.note == "not tracked" else None)
-        else:
-            rate = formatting.pct(step.rate_from_previous) if step.rate_from_previous is not None else None
-            st.metric(step.label, formatting.count(step.count),
-                      delta=f"{rate} of {step.previous_stage.upper() if step.previous_stage in ('mql', 'sql') else step.previous_stage + 's'}" if rate else None,
-                      delta_color="off")
-            if step.status:
-                st.caption(f"{formatting.status(step.status)} · target {formatting.pct(step.target)}")
+            st.metric(step.label, step.note,
+                      help="The extract has no data for this stage." if step.note == "not tracked" else None)
+            continue
+        st.metric(step.label, formatting.count(step.count))
+        if step.rate_from_previous is not None:
+            line = f"{formatting.pct(step.rate_from_previous)} of {formatting.STAGE_NOUNS[step.previous_stage]}"
+            if step.target is not None:
+                line += f" · target {formatting.pct(step.target)}  \n{formatting.status(step.status)}"
+            st.markdown(line)
 
 left, right = st.columns(2)
 left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
@@ -58,16 +60,17 @@ right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart
 
 table = funnel_frame(result.steps)
 st.dataframe(
-    table.assign(status=table["status"].map(formatting.status)),
+    pd.DataFrame({
+        "Stage": table["stage"],
+        "Count": [formatting.count(v, missing="") for v in table["count"]],
+        "Note": table["note"],
+        "Rate measured from": table["measured_from"].fillna(""),
+        "% of previous": [formatting.pct(v, missing="") for v in table["rate_from_previous"]],
+        "% of first": [formatting.pct(v, 2, missing="") for v in table["rate_from_first"]],
+        "SLA target": [formatting.pct(v, missing="") for v in table["target_rate"]],
+        "Status": table["status"].fillna(""),
+    }),
     hide_index=True,
-    column_config={
-        "stage": "Stage", "count": st.column_config.NumberColumn("Count", format="localized"),
-        "note": "Note", "measured_from": "Rate measured from",
-        "rate_from_previous": st.column_config.NumberColumn("% of previous", format="percent"),
-        "rate_from_first": st.column_config.NumberColumn("% of first", format="percent"),
-        "target_rate": st.column_config.NumberColumn("SLA target", format="percent"),
-        "status": "Status",
-    },
 )
 st.download_button("Download funnel (CSV)", table.to_csv(index=False), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
                    mime="text/csv", key="download_funnel")
