@@ -64,3 +64,13 @@ def test_a_broken_config_shows_its_problems_instead_of_a_traceback(hand_built_co
     assert not app.exception
     assert any("cannot be used" in error.value for error in app.error)
     assert any("quota" in markdown.value for markdown in app.markdown)
+
+
+def test_the_app_runs_out_of_the_box_on_the_committed_sample(monkeypatch):
+    monkeypatch.delenv("SLA_CONFIG", raising=False)
+    app = run_app()
+    assert not app.exception
+    values = metric_values(app)
+    assert int(values["Leads"].replace(",", "")) > 0
+    assert values["Won revenue"].startswith("$")
+    assert app.selectbox(key="sla").value == "FY2026 H2"  # in force on the data's as-of date
