@@ -164,3 +164,30 @@ def test_cohort_view_flags_an_immature_cohort(company):
     assert result.maturity.days_observed == 10
     assert result.maturity.is_mature is False
     assert result.maturity.days_needed == pytest.approx(54.0)
+
+
+def test_nulls_and_out_of_order_records_are_counted_apart(tmp_path):
+    from tests.builders import build_database
+    from tests.conftest import LEADS, REPS
+
+    deals = [
+        # won without an amount: counted as a won deal, kept out of revenue, reported
+        {"deal_id": "N1", "lead_id": "L1", "owner_id": "R1", "created_at": "2026-03-06",
+         "closed_at": "2026-03-20", "status": "won", "amount": None},
+        # won on 3/1, before its lead L8 was created on 3/20: out of order for lead→won
+        {"deal_id": "N2", "lead_id": "L8", "owner_id": "R1", "created_at": "2026-02-25",
+         "closed_at": "2026-03-01", "status": "won", "amount": 800},
+    ]
+    leads = LEADS + [{"lead_id": "L0", "created_at": "2026-03-02"}]  # no channel, segment or owner
+    database = build_database(tmp_path / "extracts", {"reps": REPS, "leads": leads, "deals": deals})
+    row = database.query("won_revenue_summary", {**date_range_params(*MARCH), **ALL}).iloc[0]
+    assert (int(row["won_deals"]), float(row["won_revenue"]), int(row["won_deals_without_amount"])) == (2, 800.0, 1)
+    assert float(row["avg_deal_size"]) == 800.0
+    durations = database.query("stage_durations", {**date_range_params(*MARCH), **ALL}).set_index("transition")
+    assert durations.loc["lead_to_won", "out_of_order_count"] == 1
+    assert durations.loc["lead_to_won", "records"] == 1  # N1: L1 2/20 → 3/20
+    assert durations.loc["lead_to_won", "median_days"] == pytest.approx(28.0)
+    # L0 has no channel: counted under all channels, under none of them
+    assert period_counts(database, *MARCH)["leads"] == 6
+    assert period_counts(database, *MARCH, channel="organic")["leads"] == 3
+    assert period_counts(database, *MARCH, channel="paid")["leads"] == 2
