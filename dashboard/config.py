@@ -340,17 +340,19 @@ def _read_slas(reader: _Reader, raw: Any) -> list[SlaVersion]:
     if not isinstance(raw, list) or not raw:
         reader.problem("sla", "no SLA version; add at least one [[sla]] block with name, start, end and quota")
         return []
-    slas = []
+    slas, periods = [], []
     for index, block in enumerate(raw, start=1):
-        sla = _read_sla(reader, block, f"sla[{index}]")
+        sla = _read_sla(reader, block, f"sla[{index}]", periods)
         if sla is not None:
             slas.append(sla)
     slas.sort(key=lambda s: s.start)
-    for earlier, later in zip(slas, slas[1:]):
-        if later.start <= earlier.end:
+    # Checked on every period that parsed, so one bad value elsewhere cannot hide an overlap.
+    periods.sort(key=lambda period: period[1])
+    for (earlier, _, earlier_end), (later, later_start, _) in zip(periods, periods[1:]):
+        if later_start <= earlier_end:
             reader.problem(
                 "sla",
-                f"periods overlap: '{earlier.name}' ends {earlier.end} but '{later.name}' starts {later.start}; "
+                f"periods overlap: '{earlier}' ends {earlier_end} but '{later}' starts {later_start}; "
                 "end one SLA version the day before the next starts",
             )
     names = [s.name for s in slas]
@@ -359,7 +361,7 @@ def _read_slas(reader: _Reader, raw: Any) -> list[SlaVersion]:
     return slas
 
 
-def _read_sla(reader: _Reader, raw: Any, key: str) -> SlaVersion | None:
+def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion | None:
     allowed = ("name", "start", "end", "currency", "quota", "monthly_quota_weights",
                "lead_definition", "follow_up", "recycle", "targets")
     block = reader.table(raw, key, allowed)
@@ -370,6 +372,8 @@ def _read_sla(reader: _Reader, raw: Any, key: str) -> SlaVersion | None:
     if start is not None and end is not None and end < start:
         reader.problem(f"{label}.end", f"is before start ({end} < {start})")
         end = None
+    if start is not None and end is not None:
+        periods.append((name or key, start, end))
     currency = reader.value(block, label, "currency", str, default="USD")
     quota = reader.value(
         block, label, "quota", (int, float), what="the revenue quota for the period",

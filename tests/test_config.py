@@ -41,13 +41,13 @@ def problems_for(tmp_path, text):
 
 
 BAD_VALUES = [
-    ("quota = 9_000_000", "quota = 0", "sla[1] (FY2025).quota: must be greater than 0"),
-    ("quota = 9_000_000", "quota = -5", "sla[1] (FY2025).quota: must be greater than 0"),
-    ("quota = 9_000_000\n", "", "sla[1] (FY2025).quota: is missing"),
-    ("quota = 9_000_000", 'quota = "lots"', "sla[1] (FY2025).quota: must be int or float"),
+    ("quota = 19_500_000", "quota = 0", "sla[1] (FY2025).quota: must be greater than 0"),
+    ("quota = 19_500_000", "quota = -5", "sla[1] (FY2025).quota: must be greater than 0"),
+    ("quota = 19_500_000\n", "", "sla[1] (FY2025).quota: is missing"),
+    ("quota = 19_500_000", 'quota = "lots"', "sla[1] (FY2025).quota: must be int or float"),
     ("mql_threshold = 60", "mql_threshold = 500", "sla[3] (FY2026 H2).lead_definition.mql_threshold: must be between 1"),
     ("mql_to_sql_rate = 0.40", "mql_to_sql_rate = 40", "sla[3] (FY2026 H2).targets.mql_to_sql_rate: is a rate and must be in (0, 1]"),
-    ("win_rate = 0.27", "win_ratio = 0.27", "sla[3] (FY2026 H2).targets.win_ratio: unknown key; did you mean 'win_rate'?"),
+    ("win_rate = 0.20", "win_ratio = 0.20", "sla[3] (FY2026 H2).targets.win_ratio: unknown key; did you mean 'win_rate'?"),
     ("start = 2026-07-01", "start = 2026-06-15", "sla: periods overlap: 'FY2026 H1' ends 2026-06-30 but 'FY2026 H2' starts 2026-06-15"),
     ("end = 2025-12-31", "end = 2024-12-31", "sla[1] (FY2025).end: is before start"),
     ('timezone = "America/New_York"\nbusiness_hours = ["09:00", "18:00"]\nworking_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]\n\n[sla.targets]\nvisit_to_lead_rate = 0.02\nlead_to_mql_rate = 0.22',
@@ -87,12 +87,12 @@ def _replace_last(text: str, old: str, new: str) -> str:
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    text = SAMPLE.replace("quota = 9_000_000", "quota = 0").replace("at_risk_band = 0.10", "at_risk_band = 2")
+    text = SAMPLE.replace("quota = 19_500_000", "quota = 0").replace("at_risk_band = 0.10", "at_risk_band = 2")
     assert len(problems_for(tmp_path, text)) == 2
 
 
 def test_a_toml_syntax_error_gives_the_line(tmp_path):
-    problems = problems_for(tmp_path, SAMPLE.replace("quota = 9_000_000", "quota = = 9"))
+    problems = problems_for(tmp_path, SAMPLE.replace("quota = 19_500_000", "quota = = 9"))
     assert "TOML syntax error" in problems[0] and "line 34" in problems[0]  # where the quota sits in the sample
 
 

@@ -75,7 +75,8 @@ st.dataframe(
 st.download_button("Download funnel (CSV)", table.to_csv(index=False), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
                    mime="text/csv", key="download_funnel")
 if result.sales_sourced_won:
-    st.caption(f"Won deals include {result.sales_sourced_won:,} sales-sourced deals that had no lead.")
+    st.caption(f"Won deals include {result.sales_sourced_won:,} with no lead in the extract: sales-sourced, "
+               "or opened before the data starts.")
 
 st.subheader("Revenue")
 cols = st.columns(4)
