@@ -17,7 +17,7 @@ from dashboard.ui.state import render_sidebar  # noqa: E402
 st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:", layout="wide")
 
 pages = st.navigation([
-    st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel", default=True),
+    st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
 ])
 st.session_state["selection"] = render_sidebar()
 pages.run()

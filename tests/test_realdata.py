@@ -143,3 +143,19 @@ def test_maven_team_filter_uses_the_regional_office(maven):
     # West office (sales_teams.csv) agents: 1,438 Won rows worth 3,568,647, and 811 Lost
     summary = metrics.revenue_summary(maven, *MAVEN_PERIOD, Filters(team="West"))
     assert (summary.won_deals, summary.lost_deals, summary.won_revenue) == (1438, 811, 3_568_647)
+
+
+@pytest.mark.parametrize("config_name, won_deals, won_revenue, win_rate", [
+    ("maven.toml", "4,238", "$10.01M", "63.2 %"),
+    ("olist.toml", "842", "not tracked", "not tracked"),
+])
+def test_the_funnel_page_shows_a_real_export(monkeypatch, config_name, won_deals, won_revenue, win_rate):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SLA_CONFIG", str(REPO / "configs" / config_name))
+    app = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=30).run()
+    assert not app.exception
+    values = {metric.label: metric.value for metric in app.metric}
+    assert (values["Won deals"], values["Won revenue"], values["Win rate"]) == (won_deals, won_revenue, win_rate)
+    assert values["Proposals"] == "—"
+    assert any("not tracked" in caption.value for caption in app.caption)

@@ -44,8 +44,8 @@ columns = st.columns(len(result.steps))
 for column, step in zip(columns, result.steps):
     with column:
         if step.count is None:
-            st.metric(step.label, step.note,
-                      help="The extract has no data for this stage." if step.note == "not tracked" else None)
+            st.metric(step.label, "—")
+            st.caption("not tracked: the extract has no data for this stage" if step.note == "not tracked" else step.note)
             continue
         st.metric(step.label, formatting.count(step.count))
         if step.rate_from_previous is not None:
@@ -56,7 +56,10 @@ for column, step in zip(columns, result.steps):
 
 left, right = st.columns(2)
 left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
-right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart")
+if any(step.rate_from_previous is not None for step in result.steps):
+    right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart")
+else:
+    right.info("No conversion to show: the extract tracks fewer than two stages of this funnel.")
 
 table = funnel_frame(result.steps)
 st.dataframe(
@@ -79,11 +82,13 @@ if result.sales_sourced_won:
                "or opened before the data starts.")
 
 st.subheader("Revenue")
+st.caption("Deals closed in the range, whichever view is chosen above.")
 cols = st.columns(4)
 cols[0].metric("Won revenue", formatting.money(revenue.won_revenue, currency, missing="not tracked"))
 cols[1].metric("Won deals", formatting.count(revenue.won_deals, missing="not tracked"))
 cols[2].metric("Average deal size", formatting.money(revenue.avg_deal_size, currency, missing="not tracked"))
-cols[3].metric("Win rate", formatting.pct(revenue.win_rate), help="Won deals as a share of deals closed won or lost in the range.")
+cols[3].metric("Win rate", formatting.pct(revenue.win_rate, missing="not tracked" if revenue.lost_deals is None else "—"),
+               help="Won deals as a share of deals closed won or lost in the range.")
 if revenue.won_deals_without_amount:
     st.warning(f"{revenue.won_deals_without_amount:,} won deals have no amount and are not in won revenue.")
 
