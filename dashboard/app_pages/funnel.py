@@ -7,6 +7,7 @@ from dashboard import charts, formatting
 from dashboard.funnel import funnel_frame
 from dashboard.metrics import COHORT, PERIOD
 from dashboard.ui import cached
+from dashboard.ui.state import current_database
 
 VIEWS = {
     PERIOD: "Period: stage events that happened in the range",
@@ -24,11 +25,15 @@ st.caption(
     f"{selection.end:%d %b %Y} · {selection.filters.describe()}"
 )
 
-if "funnel_view" not in st.session_state:
-    st.session_state["funnel_view"] = st.query_params.get("view") if st.query_params.get("view") in VIEWS else PERIOD
-view = st.radio("Conversion view", list(VIEWS), format_func=VIEWS.get, key="funnel_view", horizontal=True,
-                help="Period rates compare stage events in the same range; cohort rates follow one group of leads.")
-st.query_params["view"] = view
+if current_database().catalog.has("leads"):
+    if "funnel_view" not in st.session_state:
+        st.session_state["funnel_view"] = st.query_params.get("view") if st.query_params.get("view") in VIEWS else PERIOD
+    view = st.radio("Conversion view", list(VIEWS), format_func=VIEWS.get, key="funnel_view", horizontal=True,
+                    help="Period rates compare stage events in the same range; cohort rates follow one group of leads.")
+    st.query_params["view"] = view
+else:
+    view = PERIOD
+    st.caption("Period view: stage events that happened in the range. The cohort view needs a leads extract.")
 
 result = cached.funnel(selection, view)
 revenue = cached.revenue(selection)
@@ -54,12 +59,12 @@ for column, step in zip(columns, result.steps):
                 line += f" · target {formatting.pct(step.target)}  \n{formatting.status(step.status)}"
             st.markdown(line)
 
-left, right = st.columns(2)
-left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
 if any(step.rate_from_previous is not None for step in result.steps):
+    left, right = st.columns(2)
+    left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
     right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart")
 else:
-    right.info("No conversion to show: the extract tracks fewer than two stages of this funnel.")
+    st.info("No conversion to show: the extract tracks fewer than two stages of this funnel.")
 
 table = funnel_frame(result.steps)
 st.dataframe(
