@@ -166,3 +166,24 @@ def test_without_leads_deals_are_not_called_sales_sourced_and_lead_durations_are
     assert metrics.revenue_summary(database, *MARCH).sales_sourced_won_revenue is None
     transitions = metrics.stage_durations(database, *MARCH)["transition"].tolist()
     assert transitions == ["proposal_to_won", "deal_to_won"]  # nothing measured from a lead
+
+
+def test_a_table_can_be_a_glob_or_a_hive_partitioned_folder(tmp_path):
+    from tests.builders import write_table
+
+    folder = tmp_path / "extracts"
+    (folder / "deals_parts").mkdir(parents=True)
+    (folder / "leads" / "year=2026").mkdir(parents=True)
+    write_table(folder / "deals_parts", "deals", DEALS[:3]).rename(folder / "deals_parts" / "part-1.parquet")
+    write_table(folder / "deals_parts", "deals", DEALS[3:]).rename(folder / "deals_parts" / "part-2.parquet")
+    write_table(folder / "leads" / "year=2026", "leads", LEADS)
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[data]\nfolder = "{folder.as_posix()}"\n'
+        '[data.tables.deals]\npath = "deals_parts/*.parquet"\n'
+        '[data.tables.leads]\npath = "leads"\n' + MINIMAL_SLA
+    )
+    database = Database(load_config(config))
+    assert database.catalog.problems == []
+    steps = {step.stage: step.count for step in metrics.funnel(database, *MARCH).steps}
+    assert (steps["lead"], steps["mql"], steps["won"]) == (5, 3, 3)
