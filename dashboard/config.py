@@ -83,6 +83,7 @@ class SlaVersion:
     follow_up: FollowUp
     recycle: Recycle
     targets: dict[str, float]
+    mql_capacity_per_rep_month: float | None = None  # how many MQLs one sales rep can work a month
 
     def months(self) -> list[dt.date]:
         return month_starts(self.start, self.end)
@@ -363,7 +364,7 @@ def _read_slas(reader: _Reader, raw: Any) -> list[SlaVersion]:
 
 def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion | None:
     allowed = ("name", "start", "end", "currency", "quota", "monthly_quota_weights",
-               "lead_definition", "follow_up", "recycle", "targets")
+               "lead_definition", "follow_up", "recycle", "targets", "mql_capacity_per_rep_month")
     block = reader.table(raw, key, allowed)
     name = reader.value(block, key, "name", str)
     label = f"{key} ({name})" if name else key
@@ -384,12 +385,17 @@ def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion 
     follow_up = _read_follow_up(reader, block.get("follow_up"), f"{label}.follow_up")
     recycle = _read_recycle(reader, block.get("recycle"), f"{label}.recycle")
     targets = _read_targets(reader, block.get("targets"), f"{label}.targets")
+    capacity = reader.value(
+        block, label, "mql_capacity_per_rep_month", (int, float), default=None,
+        check=lambda v: None if v > 0 else "must be greater than 0",
+    )
     if None in (name, start, end, quota, weights, lead_definition, follow_up, recycle):
         return None
     return SlaVersion(
         name=name, start=start, end=end, currency=currency, quota=float(quota),
         monthly_quota_weights=weights, lead_definition=lead_definition,
         follow_up=follow_up, recycle=recycle, targets=targets,
+        mql_capacity_per_rep_month=float(capacity) if capacity is not None else None,
     )
 
 

@@ -70,12 +70,15 @@ class KpiReading:
 
 
 def kpi_readings(actuals: dict[str, float | None], targets: dict[str, float], at_risk_band: float,
-                 keys: tuple[str, ...] | None = None) -> list[KpiReading]:
-    """Each KPI with its target and on track / at risk / off track status."""
+                 keys: tuple[str, ...] | None = None, months: float = 1.0) -> list[KpiReading]:
+    """Each KPI with its target and on track / at risk / off track status. Targets of additive
+    KPIs (counts, revenue) are per month and are scaled to a range `months` long."""
     readings = []
     for key in keys or tuple(KPIS):
         kpi = KPIS[key]
         actual, target = actuals.get(key), targets.get(key)
+        if target is not None and kpi.is_additive:
+            target *= months
         readings.append(KpiReading(
             key=key, label=kpi.label, unit=kpi.unit, actual=actual, target=target,
             status=rag_status(actual, target, kpi.higher_is_better, at_risk_band),

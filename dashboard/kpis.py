@@ -16,6 +16,11 @@ class Kpi:
     unit: str  # "rate" (fraction 0..1), "days", "hours", "currency" or "count"
     higher_is_better: bool = True
 
+    @property
+    def is_additive(self) -> bool:
+        """Counts and revenue add up over months, so their monthly targets scale with the range."""
+        return self.unit in ("count", "currency") and self.key != "avg_deal_size"
+
 
 KPIS: dict[str, Kpi] = {
     kpi.key: kpi

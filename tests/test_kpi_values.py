@@ -42,3 +42,10 @@ def test_kpi_readings_judge_each_kpi_in_its_direction():
     assert readings["win_rate"].status == "off track"  # 20 % < 22.5 %
     assert readings["sales_cycle_days"].status == "at risk"  # 80 ≤ 82.5 days
     assert readings["leads"].status is None
+
+
+def test_monthly_count_targets_scale_with_the_range():
+    readings = {r.key: r for r in kpi_readings({"mqls": 1000, "mql_to_sql_rate": 0.3},
+                                               {"mqls": 600, "mql_to_sql_rate": 0.35}, 0.1, months=2.0)}
+    assert readings["mqls"].target == 1200 and readings["mqls"].status == "off track"  # 1000 < 1080
+    assert readings["mql_to_sql_rate"].target == 0.35  # rates do not scale
