@@ -1,0 +1,51 @@
+"""Reading a Streamlit page the way a person sees it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def open_app(page: Page, url: str, query: str = "") -> None:
+    page.goto(url + "/" + (("?" + query) if query else ""))
+    wait_until_idle(page)
+
+
+def wait_until_idle(page: Page) -> None:
+    """Streamlit shows a status widget while a script runs; numbers are final once it is gone."""
+    page.wait_for_selector("[data-testid='stMetric'], [data-testid='stAlert']", timeout=60_000)
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+
+
+def metric_value(page: Page, label: str) -> str:
+    card = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    return card.first.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def as_number(text: str) -> float:
+    return float(re.sub(r"[^0-9.\-]", "", text))
+
+
+def assert_healthy(page: Page, min_charts: int = 1) -> None:
+    """No exception box, no traceback text, and every plotly chart drawn with a real size."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert "Traceback" not in page.inner_text("body")
+    charts = page.locator(".js-plotly-plot")
+    assert charts.count() >= min_charts
+    for index in range(charts.count()):
+        box = charts.nth(index).bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, f"chart {index} not drawn: {box}"
+        assert charts.nth(index).locator(".main-svg").count() > 0
+
+
+def selected(page: Page, widget_label: str) -> str:
+    return page.get_by_role("combobox", name=widget_label).input_value()
+
+
+def choose(page: Page, widget_label: str, option: str) -> None:
+    """Pick an option in a selectbox, as a person would."""
+    page.get_by_role("combobox", name=widget_label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
