@@ -154,3 +154,39 @@ def monthly_funnel(database: Database, start: dt.date, end: dt.date, filters: Fi
     if not database.catalog.revenue_tracked:
         frame["won_revenue"] = pd.NA
     return frame
+
+
+@dataclass(frozen=True)
+class FunnelPage:
+    """Everything the funnel page shows, computed in one call so the page, the CLI and the
+    benchmark do the same work."""
+
+    funnel: FunnelResult
+    revenue: RevenueSummary
+    durations: pd.DataFrame
+    monthly: pd.DataFrame
+
+
+def funnel_page(
+    database: Database,
+    start: dt.date,
+    end: dt.date,
+    filters: Filters = Filters(),
+    view: str = PERIOD,
+    targets: dict[str, float] | None = None,
+    at_risk_band: float = 0.10,
+    as_of: dt.date | None = None,
+) -> FunnelPage:
+    return FunnelPage(
+        funnel=funnel(database, start, end, filters, view, targets, at_risk_band, as_of),
+        revenue=revenue_summary(database, start, end, filters),
+        durations=stage_durations(database, start, end, filters),
+        monthly=monthly_funnel(database, start, end, filters),
+    )
+
+
+def default_range(config, as_of: dt.date):
+    """The SLA version in force on the as-of date and its period up to that date: what a
+    page shows before anyone picks a range."""
+    sla = config.sla_for(as_of) or config.slas[-1]
+    return sla, sla.start, min(sla.end, max(as_of, sla.start))

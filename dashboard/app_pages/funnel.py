@@ -35,8 +35,8 @@ else:
     view = PERIOD
     st.caption("Period view: stage events that happened in the range. The cohort view needs a leads extract.")
 
-result = cached.funnel(selection, view)
-revenue = cached.revenue(selection)
+data = cached.funnel_page(selection, view)
+result, revenue = data.funnel, data.revenue
 
 if result.maturity is not None and not result.maturity.is_mature:
     st.warning(
@@ -99,11 +99,11 @@ if revenue.won_deals_without_amount:
 
 st.subheader("Trend and speed")
 left, right = st.columns(2)
-monthly = cached.monthly(selection)
+monthly = data.monthly
 left.plotly_chart(charts.monthly_stages_figure(monthly), key="monthly_chart")
 left.download_button("Download monthly volumes (CSV)", monthly.to_csv(index=False), file_name="funnel_by_month.csv",
                      mime="text/csv", key="download_monthly")
-durations = cached.durations(selection)
+durations = data.durations
 right.markdown("**Days between stages** (records reaching the later stage in the range)")
 right.dataframe(
     durations.drop(columns=["transition_order"]).assign(transition=lambda f: f["transition"].str.replace("_", " ")),

@@ -34,6 +34,20 @@ def _monthly(config_file: str, version: str, start: dt.date, end: dt.date, filte
     return metrics.monthly_funnel(current_database(), start, end, Filters(*filters))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _funnel_page(config_file: str, version: str, start: dt.date, end: dt.date, filters: tuple, view: str,
+                 targets: tuple, at_risk_band: float, as_of: dt.date) -> metrics.FunnelPage:
+    return metrics.funnel_page(current_database(), start, end, Filters(*filters), view, dict(targets),
+                               at_risk_band, as_of)
+
+
+def funnel_page(selection: Selection, view: str) -> metrics.FunnelPage:
+    config_file, version, start, end, filters = _key(selection)
+    targets = tuple(sorted(selection.sla.targets.items()))
+    return _funnel_page(config_file, version, start, end, filters, view, targets, selection.config.at_risk_band,
+                        selection.as_of)
+
+
 def _key(selection: Selection) -> tuple:
     filters = selection.filters
     return (str(selection.config.path), selection.data_version, selection.start, selection.end,
