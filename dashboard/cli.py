@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_arguments(generate_parser)
     generate_parser.set_defaults(handler=generate.run)
 
+    from dashboard import bench
+
+    bench_parser = commands.add_parser("bench", help="time every page's data work at a given data size")
+    bench.add_arguments(bench_parser)
+    bench_parser.set_defaults(handler=bench.run)
+
     funnel_parser = commands.add_parser("funnel", help="print the funnel for a date range")
     _add_config(funnel_parser)
     funnel_parser.add_argument("--start", type=_date, help="first day (default: start of the SLA period in force)")

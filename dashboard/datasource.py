@@ -172,8 +172,8 @@ class Database:
             if relation is None:
                 relation = self._empty_relation(table)
             relation.to_view(name, replace=True)
-        for view in sorted((QUERIES_DIR / "views").glob("*.sql")):
-            self._connection.execute(view.read_text(encoding="utf-8"))
+        for model in sorted((QUERIES_DIR / "models").glob("*.sql")):
+            self._connection.execute(model.read_text(encoding="utf-8"))
         return catalog
 
     def _empty_relation(self, table: Table) -> duckdb.DuckDBPyRelation:

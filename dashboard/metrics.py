@@ -74,9 +74,8 @@ def funnel(
         as_of = as_of or data_as_of(database) or end
         params["as_of_end"] = date_range_params(as_of, as_of)["end"]
         row = database.query("funnel_stage_counts_cohort", params).iloc[0].to_dict()
-        durations = stage_durations(database, dt.date(1900, 1, 1), as_of, filters)
-        lead_to_won = durations.loc[durations["transition"] == "lead_to_won", "p75_days"]
-        p75 = float(lead_to_won.iloc[0]) if not lead_to_won.empty and pd.notna(lead_to_won.iloc[0]) else None
+        cycle = database.query("lead_to_won_days_p75", params).iloc[0]
+        p75 = float(cycle["p75_days"]) if database.catalog.stage_tracked("lead") and pd.notna(cycle["p75_days"]) else None
         maturity = cohort_maturity(min(end, as_of), as_of, p75)
         sales_sourced = None
     elif view == PERIOD:

@@ -18,20 +18,24 @@ filtered_deals as (
         and ($team is null or owner_team = $team)
 ),
 
+-- Each branch filters on its own date column so date pruning applies per branch.
 events as (
     select cast(date as timestamp) as happened_at, 'traffic' as stage, sessions as quantity, 0 as amount
     from traffic
     where ($channel is null or channel = $channel)
+        and date >= cast($start as date) and date < cast($end as date)
     union all
-    select created_at, 'lead', 1, 0 from filtered_leads
+    select created_at, 'lead', 1, 0 from filtered_leads where created_at >= $start and created_at < $end
     union all
-    select mql_at, 'mql', 1, 0 from filtered_leads
+    select mql_at, 'mql', 1, 0 from filtered_leads where mql_at >= $start and mql_at < $end
     union all
-    select sql_at, 'sql', 1, 0 from filtered_leads
+    select sql_at, 'sql', 1, 0 from filtered_leads where sql_at >= $start and sql_at < $end
     union all
-    select proposal_at, 'proposal', 1, 0 from filtered_deals
+    select proposal_at, 'proposal', 1, 0 from filtered_deals where proposal_at >= $start and proposal_at < $end
     union all
-    select closed_at, 'won', 1, amount from filtered_deals where status = 'won'
+    select closed_at, 'won', 1, amount
+    from filtered_deals
+    where status = 'won' and closed_at >= $start and closed_at < $end
 ),
 
 final as (
@@ -45,8 +49,6 @@ final as (
         count(case when stage = 'won' then 1 end) as won,
         coalesce(sum(case when stage = 'won' then amount end), 0) as won_revenue
     from events
-    where happened_at >= $start
-        and happened_at < $end
     group by cast(date_trunc('month', happened_at) as date)
 )
 

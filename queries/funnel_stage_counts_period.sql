@@ -12,7 +12,9 @@ with sessions_in_range as (
         and ($channel is null or channel = $channel)
 ),
 
-filtered_leads as (
+-- Each stage is counted from its own filtered scan so that, with extracts sorted by date,
+-- the date predicate lets DuckDB skip the row groups outside the range.
+lead_filter as (
     select created_at, mql_at, sql_at
     from funnel_leads
     where ($channel is null or channel = $channel)
@@ -22,13 +24,12 @@ filtered_leads as (
 
 lead_stages as (
     select
-        count(case when created_at >= $start and created_at < $end then 1 end) as leads,
-        count(case when mql_at >= $start and mql_at < $end then 1 end) as mqls,
-        count(case when sql_at >= $start and sql_at < $end then 1 end) as sqls
-    from filtered_leads
+        (select count(*) from lead_filter where created_at >= $start and created_at < $end) as leads,
+        (select count(*) from lead_filter where mql_at >= $start and mql_at < $end) as mqls,
+        (select count(*) from lead_filter where sql_at >= $start and sql_at < $end) as sqls
 ),
 
-filtered_deals as (
+deal_filter as (
     select proposal_at, closed_at, status, is_sales_sourced
     from funnel_deals
     where ($channel is null or channel = $channel)
@@ -36,13 +37,17 @@ filtered_deals as (
         and ($team is null or owner_team = $team)
 ),
 
+won_in_range as (
+    select is_sales_sourced
+    from deal_filter
+    where status = 'won' and closed_at >= $start and closed_at < $end
+),
+
 deal_stages as (
     select
-        count(case when proposal_at >= $start and proposal_at < $end then 1 end) as proposals,
-        count(case when status = 'won' and closed_at >= $start and closed_at < $end then 1 end) as won,
-        count(case when is_sales_sourced and status = 'won' and closed_at >= $start and closed_at < $end
-            then 1 end) as sales_sourced_won
-    from filtered_deals
+        (select count(*) from deal_filter where proposal_at >= $start and proposal_at < $end) as proposals,
+        (select count(*) from won_in_range) as won,
+        (select count(*) from won_in_range where is_sales_sourced) as sales_sourced_won
 ),
 
 final as (

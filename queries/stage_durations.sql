@@ -21,35 +21,43 @@ filtered_deals as (
         and ($team is null or owner_team = $team)
 ),
 
+won_deals as (
+    select created_at, proposal_at, closed_at, lead_created_at, lead_mql_at
+    from filtered_deals
+    where status = 'won' and closed_at >= $start and closed_at < $end
+),
+
+-- Each branch filters on the column of its later stage, so date pruning applies per branch.
 transitions as (
     select 1 as transition_order, 'lead_to_mql' as transition, created_at as from_at, mql_at as to_at
     from filtered_leads
+    where mql_at >= $start and mql_at < $end
     union all
     select 2, 'mql_to_sql', mql_at, sql_at
     from filtered_leads
+    where sql_at >= $start and sql_at < $end
     union all
     select 3, 'sql_to_proposal', lead_sql_at, proposal_at
     from filtered_deals
+    where proposal_at >= $start and proposal_at < $end
     union all
-    select 4, 'proposal_to_won', proposal_at, case when status = 'won' then closed_at end
-    from filtered_deals
+    select 4, 'proposal_to_won', proposal_at, closed_at
+    from won_deals
     union all
-    select 5, 'deal_to_won', created_at, case when status = 'won' then closed_at end
-    from filtered_deals
+    select 5, 'deal_to_won', created_at, closed_at
+    from won_deals
     union all
-    select 6, 'mql_to_won', lead_mql_at, case when status = 'won' then closed_at end
-    from filtered_deals
+    select 6, 'mql_to_won', lead_mql_at, closed_at
+    from won_deals
     union all
-    select 7, 'lead_to_won', lead_created_at, case when status = 'won' then closed_at end
-    from filtered_deals
+    select 7, 'lead_to_won', lead_created_at, closed_at
+    from won_deals
 ),
 
 completed as (
     select transition_order, transition, date_diff('second', from_at, to_at) / 86400.0 as days
     from transitions
     where from_at is not null
-        and to_at >= $start
-        and to_at < $end
 ),
 
 final as (

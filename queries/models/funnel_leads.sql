@@ -1,4 +1,5 @@
--- View funnel_leads: the leads with the team of the rep who owns them.
+-- View funnel_leads: the leads with the team of the rep who owns them. A view, not a table:
+-- queries filter it by date, and over extracts sorted by date that skips most of the file.
 -- Grain: one row per lead. Parameters: none.
 -- Every funnel query filters leads through this view so channel, segment and team
 -- filters mean the same thing everywhere.

@@ -1,0 +1,270 @@
+"""`python -m dashboard bench`: how fast each page's data work is at a given size.
+
+It generates (or reuses) a data set with the sample generator, then in one process times,
+for every page, the data work of a first render with a cold cache and again warm, plus the
+scoring lab's recomputes; it reports the peak RSS, and runs a straightforward pandas version
+of the monthly review numbers in a separate process (so its memory is not counted as the
+app's), checks it agrees and reports the time ratio. Figures are medians over `--repeat` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from dashboard.config import DEFAULT_CONFIG_PATH
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def data_dir_for(root: Path, leads: int, seed: int) -> Path:
+    return root / f"leads-{leads}-seed-{seed}"
+
+
+def ensure_data(root: Path, leads: int, seed: int) -> tuple[Path, float | None]:
+    """Reuse a complete data set of this size and seed, or generate it (returns seconds taken)."""
+    from dashboard.generate import generate
+
+    folder = data_dir_for(root, leads, seed)
+    marker = folder / "complete.json"
+    if marker.is_file():
+        return folder, None
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    counts = generate(folder, leads=leads, seed=seed)
+    seconds = time.perf_counter() - started
+    marker.write_text(json.dumps({"rows": counts, "seconds": seconds}))
+    return folder, seconds
+
+
+def bench_config(base_config: Path, folder: Path) -> Path:
+    """A copy of the SLA config whose data folder is the benchmark data set."""
+    text = base_config.read_text(encoding="utf-8")
+    replaced, count = re.subn(r'(?m)^folder\s*=.*$', f'folder = "{folder.as_posix()}"', text, count=1)
+    if count != 1:
+        raise SystemExit(f"{base_config}: no `folder = ...` line under [data] to point at the benchmark data")
+    path = folder / "bench_sla_config.toml"
+    path.write_text(replaced, encoding="utf-8")
+    return path
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(work: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
+
+
+@dataclass(frozen=True)
+class PageWork:
+    """One page's first-render data work: `run()` calls the page's cached data function(s)."""
+
+    name: str
+    run: Callable[[], object]
+
+
+def page_workloads(selection) -> list[PageWork]:
+    """Every page's data work, called through the same cached functions the pages use."""
+    from dashboard.ui import cached
+
+    return [
+        PageWork("funnel", lambda: cached.funnel_page(selection, "period")),
+    ]
+
+
+def measure_pages(selection, repeat: int) -> dict[str, dict[str, float]]:
+    import streamlit as st
+
+    figures = {}
+    for work in page_workloads(selection):
+        cold, warm = [], []
+        for _ in range(repeat):
+            st.cache_data.clear()
+            cold.append(timed(work.run)[0])
+            warm.append(timed(work.run)[0])
+        figures[work.name] = {"cold_s": statistics.median(cold), "warm_s": statistics.median(warm)}
+    return figures
+
+
+def product_review_numbers(database, month_start: dt.date, month_end: dt.date, period_start: dt.date) -> dict:
+    """The monthly review's headline numbers as the product computes them."""
+    from dashboard import metrics
+
+    steps = {step.stage: step.count for step in metrics.funnel(database, month_start, month_end).steps}
+    month_revenue = metrics.revenue_summary(database, month_start, month_end).won_revenue
+    to_date_revenue = metrics.revenue_summary(database, period_start, month_end).won_revenue
+    return {**steps, "won_revenue": round(month_revenue, 2), "won_revenue_to_date": round(to_date_revenue, 2)}
+
+
+def pandas_review_numbers(folder: str, month_start: dt.date, month_end: dt.date, period_start: dt.date) -> dict:
+    """What a typical Streamlit dashboard does: read the parquet, filter, group, in pandas."""
+    import pandas as pd
+
+    start, end = pd.Timestamp(month_start), pd.Timestamp(month_end) + pd.Timedelta(days=1)
+    traffic = pd.read_parquet(Path(folder) / "traffic.parquet")
+    leads = pd.read_parquet(Path(folder) / "leads.parquet")
+    deals = pd.read_parquet(Path(folder) / "deals.parquet")
+    dates = pd.to_datetime(traffic["date"])
+    won = deals[deals["status"] == "won"]
+    amounts = won["amount"].astype(float)
+
+    def between(column, low, high):
+        return (column >= low) & (column < high)
+
+    return {
+        "traffic": int(traffic.loc[between(dates, start, end), "sessions"].sum()),
+        "lead": int(between(leads["created_at"], start, end).sum()),
+        "mql": int(between(leads["mql_at"], start, end).sum()),
+        "sql": int(between(leads["sql_at"], start, end).sum()),
+        "proposal": int(between(deals["proposal_at"], start, end).sum()),
+        "won": int(between(won["closed_at"], start, end).sum()),
+        "won_revenue": round(float(amounts[between(won["closed_at"], start, end)].sum()), 2),
+        "won_revenue_to_date": round(float(amounts[between(won["closed_at"], pd.Timestamp(period_start), end)].sum()), 2),
+    }
+
+
+def _pandas_child(folder: str, month_start, month_end, period_start, queue) -> None:
+    seconds, numbers = timed(lambda: pandas_review_numbers(folder, month_start, month_end, period_start))
+    queue.put({"seconds": seconds, "numbers": numbers, "peak_rss_mb": peak_rss_mb()})
+
+
+def run_pandas_reference(folder: Path, month_start, month_end, period_start) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_pandas_child, args=(str(folder), month_start, month_end, period_start, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path) -> dict:
+    folder, generate_s = ensure_data(root, leads, seed)
+    config_path = bench_config(base_config, folder)
+    os.environ["SLA_CONFIG"] = str(config_path)
+
+    from dashboard import metrics
+    from dashboard.config import load_config
+    from dashboard.datasource import database_for
+    from dashboard.funnel import Filters
+    from dashboard.ui.state import Selection
+
+    config = load_config(config_path)
+    startup_s, database = timed(lambda: database_for(config))
+    as_of = metrics.data_as_of(database)
+    sla, start, end = metrics.default_range(config, as_of)
+    selection = Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
+                          as_of=as_of, filters=Filters())
+    pages = measure_pages(selection, repeat)
+
+    month_start = as_of.replace(day=1)
+    product_runs = [timed(lambda: product_review_numbers(database, month_start, as_of, sla.start)) for _ in range(repeat)]
+    product_s = statistics.median(seconds for seconds, _ in product_runs)
+    product_numbers = product_runs[-1][1]
+    app_peak_rss = peak_rss_mb()
+    reference = run_pandas_reference(folder, month_start, as_of, sla.start)
+    return {
+        "leads": leads,
+        "seed": seed,
+        "repeat": repeat,
+        "generate_s": generate_s,
+        "startup_s": startup_s,
+        "pages": pages,
+        "monthly_review_numbers_s": product_s,
+        "pandas_reference": {
+            "seconds": reference["seconds"],
+            "peak_rss_mb": reference["peak_rss_mb"],
+            "same_results": reference["numbers"] == product_numbers,
+            "speedup": reference["seconds"] / product_s if product_s else None,
+        },
+        "app_peak_rss_mb": app_peak_rss,
+    }
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--leads", default="100000",
+                        help="leads in the data set; a comma-separated list measures growth (1000000,3000000,10000000)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions per figure; medians are reported")
+    parser.add_argument("--data-dir", type=Path, default=REPO / "bench-data",
+                        help="where generated data sets are kept and reused (default: bench-data/)")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
+                        help="SLA config to copy, with its data folder pointed at the benchmark data")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        sizes = [int(size.replace("_", "")) for size in str(args.leads).split(",")]
+    except ValueError:
+        print(f"error: --leads takes whole numbers, got {args.leads!r}", file=sys.stderr)
+        return 2
+    if len(sizes) == 1:
+        results = [bench_one(sizes[0], args.seed, args.repeat, args.data_dir, args.config)]
+    else:
+        # Each size in its own process, so peak RSS and caches are that size's alone.
+        results = []
+        for size in sizes:
+            command = [sys.executable, "-m", "dashboard", "bench", "--leads", str(size), "--seed", str(args.seed),
+                       "--repeat", str(args.repeat), "--data-dir", str(args.data_dir), "--config", str(args.config),
+                       "--json"]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            results.extend(json.loads(output)["runs"])
+    report = {"machine": machine(), "runs": results, "growth": growth(results)}
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_table(report)
+    return 0
+
+
+def growth(results: list[dict]) -> list[dict]:
+    """How each page's cold time grows against the number of leads (1.0 = linear)."""
+    if len(results) < 2:
+        return []
+    first = results[0]
+    rows = []
+    for result in results[1:]:
+        size_ratio = result["leads"] / first["leads"]
+        for page, figures in result["pages"].items():
+            ratio = figures["cold_s"] / first["pages"][page]["cold_s"]
+            rows.append({"page": page, "from_leads": first["leads"], "to_leads": result["leads"],
+                         "time_ratio": ratio, "size_ratio": size_ratio, "relative_to_linear": ratio / size_ratio})
+    return rows
+
+
+def print_table(report: dict) -> None:
+    for run_ in report["runs"]:
+        print(f"{run_['leads']:,} leads (seed {run_['seed']}, median of {run_['repeat']})")
+        if run_["generate_s"] is not None:
+            print(f"  generated in {run_['generate_s']:.1f} s")
+        print(f"  startup (views): {run_['startup_s'] * 1000:.0f} ms")
+        for page, figures in run_["pages"].items():
+            print(f"  {page:<20} cold {figures['cold_s'] * 1000:8.0f} ms   warm {figures['warm_s'] * 1000:6.1f} ms")
+        reference = run_["pandas_reference"]
+        print(f"  monthly review numbers {run_['monthly_review_numbers_s'] * 1000:.0f} ms; pandas reference "
+              f"{reference['seconds'] * 1000:.0f} ms ({reference['speedup']:.1f}x), same results: {reference['same_results']}")
+        print(f"  peak RSS: app {run_['app_peak_rss_mb']:.0f} MB, pandas reference {reference['peak_rss_mb']:.0f} MB")
+    for row in report["growth"]:
+        print(f"  growth {row['page']}: {row['from_leads']:,} → {row['to_leads']:,} leads: time ×{row['time_ratio']:.2f} "
+              f"for size ×{row['size_ratio']:.1f}")
