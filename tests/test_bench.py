@@ -1,0 +1,29 @@
+"""The benchmark harness at a small size, so it never rots. No timing thresholds here: the
+figures themselves are read from `python -m dashboard bench --json`."""
+
+import json
+
+from dashboard.cli import main
+
+
+def test_bench_runs_every_page_and_the_pandas_reference_agrees(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SLA_CONFIG", "")  # the harness points it at its own data set
+    code = main(["bench", "--leads", "100000", "--repeat", "1", "--data-dir", str(tmp_path), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    (run,) = report["runs"]
+    assert run["leads"] == 100_000 and run["generate_s"] > 0
+    assert {"funnel"} <= set(run["pages"])
+    for figures in run["pages"].values():
+        assert figures["cold_s"] > 0 and figures["warm_s"] >= 0
+    assert run["pandas_reference"]["same_results"] is True
+    assert run["app_peak_rss_mb"] > 0
+    assert (tmp_path / "leads-100000-seed-7" / "complete.json").is_file()
+
+
+def test_bench_reuses_a_data_set_of_the_same_size_and_seed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SLA_CONFIG", "")
+    main(["bench", "--leads", "5000", "--repeat", "1", "--data-dir", str(tmp_path), "--json"])
+    capsys.readouterr()
+    main(["bench", "--leads", "5000", "--repeat", "1", "--data-dir", str(tmp_path), "--json"])
+    assert json.loads(capsys.readouterr().out)["runs"][0]["generate_s"] is None
