@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import multiprocessing
 import os
 import platform
 import re
@@ -62,6 +61,14 @@ def bench_config(base_config: Path, folder: Path) -> Path:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: a child started by fork and
+    exec inherits its parent's ru_maxrss, which would make the pandas reference look like the app."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -139,19 +146,20 @@ def pandas_review_numbers(folder: str, month_start: dt.date, month_end: dt.date,
     }
 
 
-def _pandas_child(folder: str, month_start, month_end, period_start, queue) -> None:
+def _pandas_child(arguments: str) -> None:
+    folder, month_start, month_end, period_start = json.loads(arguments)
+    month_start, month_end, period_start = (dt.date.fromisoformat(d) for d in (month_start, month_end, period_start))
     seconds, numbers = timed(lambda: pandas_review_numbers(folder, month_start, month_end, period_start))
-    queue.put({"seconds": seconds, "numbers": numbers, "peak_rss_mb": peak_rss_mb()})
+    print(json.dumps({"seconds": seconds, "numbers": numbers, "peak_rss_mb": peak_rss_mb()}))
 
 
 def run_pandas_reference(folder: Path, month_start, month_end, period_start) -> dict:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    child = context.Process(target=_pandas_child, args=(str(folder), month_start, month_end, period_start, queue))
-    child.start()
-    result = queue.get()
-    child.join()
-    return result
+    """In a fresh interpreter, so its memory is its own and nothing of this process leaks in."""
+    arguments = json.dumps([str(folder), month_start.isoformat(), month_end.isoformat(), period_start.isoformat()])
+    command = [sys.executable, "-c", "import sys; from dashboard.bench import _pandas_child; _pandas_child(sys.argv[1])",
+               arguments]
+    output = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True, timeout=1800).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path) -> dict:
