@@ -12,12 +12,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
+from dashboard.ui.health import show_banner, show_sidebar_status  # noqa: E402
 from dashboard.ui.state import render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:", layout="wide")
 
+review_page = st.Page("app_pages/review.py", title="Monthly review", icon=":material/event_note:", default=True)
+planner_page = st.Page("app_pages/planner.py", title="Planner", icon=":material/flag:")
 pages = st.navigation([
-    st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
+    review_page,
+    st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:"),
+    st.Page("app_pages/team_kpis.py", title="Team KPIs", icon=":material/groups:"),
+    st.Page("app_pages/compliance.py", title="Follow-up compliance", icon=":material/phone_callback:"),
+    planner_page,
+    st.Page("app_pages/scoring_lab.py", title="Scoring lab", icon=":material/science:"),
+    st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"),
 ])
-st.session_state["selection"] = render_sidebar()
+# Pages that pick their own month: the sidebar leaves out its SLA version and date range there.
+OWN_DATES = {review_page.url_path}
+OWN_DATES.add(planner_page.url_path)  # the planner runs from the as-of date to the end of the SLA period
+show_banner(pages.title)  # a warning linking to Data health when the page's data has errors
+st.session_state["selection"] = render_sidebar(date_range=pages.url_path not in OWN_DATES)
+show_sidebar_status()
 pages.run()

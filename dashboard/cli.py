@@ -42,6 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_arguments(bench_parser)
     bench_parser.set_defaults(handler=bench.run)
 
+    from dashboard import review_cli
+
+    kpis_parser = commands.add_parser("kpis", help="print a month's review numbers (attainment, funnel, KPIs)")
+    review_cli.add_kpis_arguments(kpis_parser)
+    kpis_parser.set_defaults(handler=review_cli.run_kpis)
+    report_parser = commands.add_parser("report", help="write a month's review as one self-contained HTML file")
+    review_cli.add_report_arguments(report_parser)
+    report_parser.set_defaults(handler=review_cli.run_report)
+
+    from dashboard import team_cli
+
+    team_cli.add_commands(commands)  # compliance, team
+
+    from dashboard import plan_cli
+
+    plan_parser = commands.add_parser("plan", help="print the reverse-funnel plan for a revenue target")
+    plan_cli.add_arguments(plan_parser)
+    plan_parser.set_defaults(handler=plan_cli.run)
+
     funnel_parser = commands.add_parser("funnel", help="print the funnel for a date range")
     _add_config(funnel_parser)
     funnel_parser.add_argument("--start", type=_date, help="first day (default: start of the SLA period in force)")
@@ -52,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     funnel_parser.add_argument("--team")
     funnel_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     funnel_parser.set_defaults(handler=run_funnel)
+
+    from dashboard import validate_cli
+
+    validate_parser = commands.add_parser("validate", help="check the extracts and the config (exit 0 clean, 1 warnings, 2 errors)")
+    validate_cli.add_arguments(validate_parser)
+    validate_parser.set_defaults(handler=validate_cli.run)
     return parser
 
 

@@ -97,6 +97,7 @@ class Team:
     name: str
     function: str
     kpis: tuple[str, ...]
+    quota_share: float | None = None  # a sales team's share of the revenue quota (None: an equal split)
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ def parse_config(raw: dict, path: Path) -> Config:
 
     slas = _read_slas(reader, top.get("sla"))
     teams = _read_teams(reader, top.get("teams"))
+    _check_team_references(reader, data, teams)
 
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -553,7 +555,7 @@ def _read_teams(reader: _Reader, raw: Any) -> list[Team]:
     teams = []
     for index, block in enumerate(raw, start=1):
         key = f"teams[{index}]"
-        section = reader.table(block, key, ("name", "function", "kpis"))
+        section = reader.table(block, key, ("name", "function", "kpis", "quota_share"))
         name = reader.value(section, key, "name", str)
         function = reader.value(
             section, key, "function", str, default="sales",
@@ -564,12 +566,39 @@ def _read_teams(reader: _Reader, raw: Any) -> list[Team]:
             if kpi not in KPIS:
                 hint = difflib.get_close_matches(str(kpi), KPIS, n=1)
                 reader.problem(f"{key}.kpis", f"unknown KPI {kpi!r}" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+        quota_share = reader.value(
+            section, key, "quota_share", (int, float), default=None,
+            check=lambda v: None if 0 < v <= 1 else "is a fraction of the quota and must be in (0, 1] (0.4 means 40 %)",
+        )
+        if quota_share is not None and function != "sales":
+            reader.problem(f"{key}.quota_share", f"only a sales team carries a share of the quota (this team's function is {function!r})")
         if name and function:
-            teams.append(Team(name=name, function=function, kpis=tuple(kpis)))
+            teams.append(Team(name=name, function=function, kpis=tuple(kpis),
+                              quota_share=float(quota_share) if quota_share is not None else None))
+    shares = sum(t.quota_share or 0 for t in teams if t.function == "sales")
+    if shares > 1 + 1e-9:
+        reader.problem("teams", f"the sales teams' quota_share values add up to {shares:.2f}; they must not exceed 1")
     names = [t.name for t in teams]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
         reader.problem("teams", f"two teams are named {duplicate!r}; names must be unique")
     return teams
+
+
+def _check_team_references(reader: _Reader, data: DataConfig, teams: list[Team]) -> None:
+    """Team names the data mapping gives reps must be [[teams]] names, or their reps fall out
+    of every team view."""
+    reps = data.tables.get("reps")
+    if reps is None or not teams:
+        return
+    names = [team.name for team in teams]
+    given = [("data.tables.reps.values.team", target) for target in reps.values.get("team", {})]
+    if isinstance(reps.constants.get("team"), str):
+        given.append(("data.tables.reps.constants.team", reps.constants["team"]))
+    for key, name in given:
+        if name not in names:
+            hint = difflib.get_close_matches(name, names, n=1)
+            reader.problem(key, f"{name!r} is not a team of the config"
+                           + (f"; did you mean {hint[0]!r}?" if hint else f"; the [[teams]] are {', '.join(map(repr, names))}"))
 
 
 __all__ = [

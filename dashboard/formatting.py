@@ -43,3 +43,14 @@ def days(value, missing: str = "—") -> str:
 def status(value) -> str:
     """Streamlit markdown colours status words without any HTML."""
     return f":{STATUS_COLOURS[value]}[**{value}**]" if value in STATUS_COLOURS else ""
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:&=\"'")
+
+
+def literal(text) -> str:
+    """Text from the data or a file (a rep's name, a channel, an error message) made safe to
+    put inside Streamlit markdown: every markdown, HTML, LaTeX ($) and directive (:red[...])
+    character is backslash-escaped, so it shows exactly as written and is never interpreted."""
+    flat = " ".join(str(text).split())
+    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in flat)

@@ -22,6 +22,16 @@ KpiSource = Callable[[Database, dt.date, dt.date, Filters], dict[str, float | No
 EXTRA_SOURCES: list[KpiSource] = []
 
 
+def _follow_up_source(database: Database, start: dt.date, end: dt.date, filters: Filters) -> dict[str, float | None]:
+    """first_touch_within_sla_rate, min_attempts_met_rate and recycle_rate (dashboard/compliance.py)."""
+    from dashboard.compliance import follow_up_kpis  # imported here: compliance builds on metrics too
+
+    return follow_up_kpis(database, start, end, filters)
+
+
+EXTRA_SOURCES.append(_follow_up_source)
+
+
 def funnel_kpis(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> dict[str, float | None]:
     """Volumes, step rates, win rate, deal size, revenue and cycle from the period funnel."""
     result = metrics.funnel(database, start, end, filters, metrics.PERIOD)

@@ -22,10 +22,15 @@ def hand_built_config(tmp_path, monkeypatch):
     return database.config.path
 
 
-def run_app(query_params: dict | None = None) -> AppTest:
+FUNNEL_PAGE = "app_pages/funnel.py"  # the monthly review is the default page; these tests are the funnel's
+
+
+def run_app(query_params: dict | None = None, page: str | None = FUNNEL_PAGE) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=30)
     for key, value in (query_params or {}).items():
         app.query_params[key] = value
+    if page:
+        app.switch_page(page)
     return app.run()
 
 

@@ -154,6 +154,7 @@ def test_the_funnel_page_shows_a_real_export(monkeypatch, config_name, won_deals
 
     monkeypatch.setenv("SLA_CONFIG", str(REPO / "configs" / config_name))
     app = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=30).run()
+    app.switch_page("app_pages/funnel.py").run()
     assert not app.exception
     values = {metric.label: metric.value for metric in app.metric}
     assert (values["Won deals"], values["Won revenue"], values["Win rate"]) == (won_deals, won_revenue, win_rate)

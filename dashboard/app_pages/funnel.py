@@ -37,6 +37,11 @@ else:
 
 data = cached.funnel_page(selection, view)
 result, revenue = data.funnel, data.revenue
+nothing_found = not any(step.count for step in result.steps)
+if nothing_found and any(step.count is not None for step in result.steps):
+    st.info(f"No records from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} for "
+            f"{formatting.literal(selection.filters.describe())}. Pick another date range or clear a filter "
+            f"(the data runs to {selection.as_of:%d %b %Y}).")
 
 if result.maturity is not None and not result.maturity.is_mature:
     st.warning(
@@ -64,7 +69,8 @@ if any(step.rate_from_previous is not None for step in result.steps):
     left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
     right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart")
 else:
-    st.info("No conversion to show: the extract tracks fewer than two stages of this funnel.")
+    st.info("No conversion to show: " + ("no records in this range." if nothing_found
+                                         else "the extract tracks fewer than two stages of this funnel."))
 
 table = funnel_frame(result.steps)
 st.dataframe(
@@ -91,7 +97,8 @@ st.caption("Deals closed in the range, whichever view is chosen above.")
 cols = st.columns(4)
 cols[0].metric("Won revenue", formatting.money(revenue.won_revenue, currency, missing="not tracked"))
 cols[1].metric("Won deals", formatting.count(revenue.won_deals, missing="not tracked"))
-cols[2].metric("Average deal size", formatting.money(revenue.avg_deal_size, currency, missing="not tracked"))
+cols[2].metric("Average deal size", formatting.money(revenue.avg_deal_size, currency,
+                                                    missing="—" if revenue.won_revenue is not None else "not tracked"))
 cols[3].metric("Win rate", formatting.pct(revenue.win_rate, missing="not tracked" if revenue.lost_deals is None else "—"),
                help="Won deals as a share of deals closed won or lost in the range.")
 if revenue.won_deals_without_amount:

@@ -80,8 +80,10 @@ def _reset_range_to_sla(config: Config, as_of: dt.date) -> None:
     st.session_state["date_range"] = (sla.start, min(sla.end, max(as_of, sla.start)))
 
 
-def render_sidebar() -> Selection | None:
-    """Draw the shared sidebar; returns None (after saying why) when nothing can be shown."""
+def render_sidebar(date_range: bool = True) -> Selection | None:
+    """Draw the shared sidebar; returns None (after saying why) when nothing can be shown.
+    With `date_range=False` (pages that pick their own month) the SLA version and date range
+    are not drawn, but kept for the pages that use them."""
     try:
         config = current_config()
     except ConfigError as error:
@@ -90,8 +92,7 @@ def render_sidebar() -> Selection | None:
         return None
     database = current_database()
     as_of, values = _context_facts(str(config.path), database.version)
-    for problem in database.catalog.problems:
-        st.warning(f"**{problem.table}**: {problem.message}", icon="⚠️")
+    # Mapping problems (database.catalog.problems) are shown by the data health banner (ui/health.py).
     if as_of is None:
         st.info(
             f"No dated records were found in `{config.data.folder}`. Put your extracts there (see data/README.md) "
@@ -114,14 +115,19 @@ def render_sidebar() -> Selection | None:
 
     with st.sidebar:
         st.caption(f"{config.company_name} · data as of **{as_of:%d %b %Y}**")
-        st.selectbox("SLA version", names, key="sla", on_change=_reset_range_to_sla, args=(config, as_of),
-                     help="Each SLA version has its own period, quota, lead definition and targets.")
-        sla = config.sla_named(st.session_state["sla"])
-        picked = st.date_input("Date range", key="date_range", format="YYYY-MM-DD",
-                               help=f"Defaults to the SLA period, up to the data's as-of date ({as_of}).")
-        if not isinstance(picked, (tuple, list)) or len(picked) != 2:
-            st.info("Pick the last day of the range.")
-            return None
+        if date_range:
+            st.selectbox("SLA version", names, key="sla", on_change=_reset_range_to_sla, args=(config, as_of),
+                         help="Each SLA version has its own period, quota, lead definition and targets.")
+            sla = config.sla_named(st.session_state["sla"])
+            picked = st.date_input("Date range", key="date_range", format="YYYY-MM-DD",
+                                   help=f"Defaults to the SLA period, up to the data's as-of date ({as_of}).")
+            if not isinstance(picked, (tuple, list)) or len(picked) != 2:
+                st.info("Pick the last day of the range.")
+                return None
+        else:
+            sla, picked = _kept_range(config, as_of)
+            st.caption("This page picks its own month and judges it by the SLA version in force then; "
+                       "the filters below apply.")
         start, end = picked
         filters = Filters(
             channel=_choice("channel", "Channel", values.get("channel", [])),
@@ -129,14 +135,28 @@ def render_sidebar() -> Selection | None:
             team=_choice("team", "Sales team", values.get("team", [])),
         )
     st.query_params.update({
-        "sla": sla.name, "start": start.isoformat(), "end": end.isoformat(),
+        **({"sla": sla.name, "start": start.isoformat(), "end": end.isoformat()} if date_range else {}),
         **{name: value for name, value in filters.params().items() if value},
     })
+    for name in () if date_range else ("sla", "start", "end"):
+        if name in st.query_params:
+            del st.query_params[name]
     for name, value in filters.params().items():
         if not value and name in st.query_params:
             del st.query_params[name]
     return Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
                      as_of=as_of, filters=filters)
+
+
+def _kept_range(config: Config, as_of: dt.date) -> tuple[SlaVersion, tuple[dt.date, dt.date]]:
+    """The SLA version and range while their widgets are not drawn: re-set so Streamlit keeps
+    them for the next page instead of cleaning up the state of widgets it did not see."""
+    picked = st.session_state.get("date_range")
+    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
+        _reset_range_to_sla(config, as_of)
+    st.session_state["sla"] = st.session_state["sla"]
+    st.session_state["date_range"] = tuple(st.session_state["date_range"])
+    return config.sla_named(st.session_state["sla"]), st.session_state["date_range"]
 
 
 def _choice(key: str, label: str, options: list[str]) -> str | None:

@@ -7,8 +7,9 @@ import re
 from playwright.sync_api import Page, expect
 
 
-def open_app(page: Page, url: str, query: str = "") -> None:
-    page.goto(url + "/" + (("?" + query) if query else ""))
+def open_app(page: Page, url: str, query: str = "", path: str = "funnel") -> None:
+    """Open a page (the funnel by default; the monthly review is the app's first page)."""
+    page.goto(url + "/" + path + (("?" + query) if query else ""))
     wait_until_idle(page)
 
 

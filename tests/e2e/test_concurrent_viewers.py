@@ -55,7 +55,7 @@ async def one_viewer(browser, url: str, index: int) -> list[tuple[str | None, di
     page = await context.new_page()
     seen = []
     try:
-        await page.goto(f"{url}/?start=2026-07-01&end=2026-10-31&channel={first}")
+        await page.goto(f"{url}/funnel?start=2026-07-01&end=2026-10-31&channel={first}")
         await wait_idle(page)
         seen.append((first, await read_numbers(page), await page.get_by_test_id("stException").count()))
         await page.get_by_role("combobox", name="Channel").click()

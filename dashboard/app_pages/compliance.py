@@ -1,0 +1,214 @@
+"""Follow-up compliance: was every lead handed to sales worked as the SLA says? Sales checking
+themselves, rep by rep, with the leads to call today."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import formatting, team_charts
+from dashboard.follow_up import STATUSES, business_time
+from dashboard.funnel import rag_status
+from dashboard.ui import team_cache
+
+ALL_REPS = "All reps"
+
+selection = st.session_state.get("selection")
+st.title("Follow-up compliance")
+if selection is None:
+    st.stop()
+
+data = team_cache.compliance_page(selection)
+st.caption(
+    f"{selection.config.company_name} · leads handed to sales {selection.start:%d %b %Y} – {selection.end:%d %b %Y} · "
+    f"{selection.filters.describe()} · statuses as of **{data.as_of:%d %b %Y}**, the data's last day"
+)
+for reason in data.tracking.missing:
+    st.warning(f"Not tracked: {reason}.", icon="⚠️")
+if not data.tracking.touches:
+    st.stop()
+for rule in data.rules:
+    st.caption(f"Rule of {rule.describe()}.")
+if data.uncovered_days:
+    st.warning(f"{data.uncovered_days} days of this range fall under no SLA version in the config; leads handed "
+               "off on them are not judged.")
+if data.leads.empty:
+    st.info("No lead was handed to sales in this range. Pick another range in the sidebar.")
+    st.stop()
+
+totals = data.totals
+target = selection.sla.targets.get("first_touch_within_sla_rate")
+attempts_target = selection.sla.targets.get("min_attempts_met_rate")
+band = selection.config.at_risk_band
+top = st.columns(3)
+top[0].metric("Leads handed to sales", formatting.count(totals["handed_off"]), border=True,
+              help="Leads that became MQLs (handed to sales) in the range.")
+top[0].caption(f"{totals['still_open']:,} still open: their first touch or attempt window is still running")
+top[1].metric("First touch within SLA", formatting.pct(totals["first_touch_within_rate"]), border=True,
+              help="Of the leads whose first touch is done or overdue: touched within the rule's working hours.")
+if target is not None:
+    status = rag_status(totals["first_touch_within_rate"], target, True, band)
+    top[1].markdown(f"target {formatting.pct(target)} · {formatting.status(status)}")
+top[2].metric("Median working hours to first touch", team_charts.format_kpi(totals["median_hours_to_first_touch"], "hours"),
+              border=True, help="Working hours from hand-off to first touch, of touched leads.")
+top[2].caption(f"90th percentile: {team_charts.format_kpi(totals['p90_hours_to_first_touch'], 'hours')}")
+bottom = st.columns(3)
+bottom[0].metric("Attempt rule met", formatting.pct(totals["attempts_met_rate"]), border=True,
+                 help="Of the leads whose attempt window has ended (or that met the rule early): enough attempts "
+                      "in the window, or converted / disqualified before it ended.")
+if attempts_target is not None:
+    status = rag_status(totals["attempts_met_rate"], attempts_target, True, band)
+    bottom[0].markdown(f"target {formatting.pct(attempts_target)} · {formatting.status(status)}")
+bottom[1].metric("Never touched", formatting.count(totals["never_touched"]), border=True,
+                 help="No touch at all, and the first-touch time has run out.")
+bottom[2].metric("Overdue now", formatting.count(totals["overdue_now"]), border=True,
+                 help="Never touched, still with sales, past the first-touch deadline on the as-of date.")
+
+RATES = ("first_touch_within_rate", "attempts_met_rate")
+rate_columns = {
+    "first_touch_within_rate": st.column_config.NumberColumn("First touch in SLA", format="%.1f %%"),
+    "median_hours_to_first_touch": st.column_config.NumberColumn("Median h to touch", format="%.1f",
+                                                                 help="Working hours from hand-off to first touch"),
+    "p90_hours_to_first_touch": st.column_config.NumberColumn("90th pct h", format="%.1f"),
+    "attempts_met_rate": st.column_config.NumberColumn("Attempt rule met", format="%.1f %%"),
+}
+count_columns = {"handed_off": "Handed off", "never_touched": "Never touched", "overdue_now": "Overdue now",
+                 "met": "Met", "breached_first_touch": "Late first touch", "breached_attempts": "Too few attempts",
+                 "still_open": "Still open"}
+
+st.subheader("By rep")
+by_rep = team_charts.as_percent_points(data.by_rep, RATES).assign(
+    rep=[team_charts.rep_label(n, i) for n, i in zip(data.by_rep["owner_name"], data.by_rep["owner_id"])])
+st.dataframe(
+    by_rep, hide_index=True, key="by_rep_table",
+    column_order=["rep", "owner_team", "handed_off", "first_touch_within_rate", "median_hours_to_first_touch",
+                  "p90_hours_to_first_touch", "attempts_met_rate", "never_touched", "overdue_now"],
+    column_config={"rep": "Rep", "owner_team": "Team", **count_columns, **rate_columns},
+)
+st.download_button("Download per rep, with each status's count (CSV)", data.by_rep.to_csv(index=False),
+                   file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep")
+st.plotly_chart(team_charts.status_by_rep_figure(data.by_rep), key="status_by_rep_chart")
+st.markdown("**By team**")
+st.dataframe(
+    team_charts.as_percent_points(data.by_team, RATES).assign(owner_team=data.by_team["owner_team"].fillna("(no team)")),
+    hide_index=True, key="by_team_table",
+    column_order=["owner_team", "handed_off", "first_touch_within_rate", "median_hours_to_first_touch",
+                  "p90_hours_to_first_touch", "attempts_met_rate", "never_touched", "overdue_now"],
+    column_config={"owner_team": "Team", **count_columns, **rate_columns},
+)
+
+st.subheader("Overdue now: call these today")
+reps = sorted({team_charts.rep_label(n, i) for n, i in zip(data.leads["owner_name"], data.leads["owner_id"])})
+if "compliance_rep" not in st.session_state:
+    st.session_state["compliance_rep"] = st.query_params.get("rep") if st.query_params.get("rep") in reps else ALL_REPS
+rep = st.selectbox("Rep", [ALL_REPS, *reps], key="compliance_rep",
+                   help="Show one rep's leads here and in the lead list below.")
+if rep == ALL_REPS:
+    st.query_params.pop("rep", None)
+else:
+    st.query_params["rep"] = rep
+
+
+def for_rep(frame: pd.DataFrame) -> pd.DataFrame:
+    if rep == ALL_REPS:
+        return frame
+    labels = [team_charts.rep_label(n, i) for n, i in zip(frame["owner_name"], frame["owner_id"])]
+    return frame[[label == rep for label in labels]]
+
+
+timezone = data.rules[-1].calendar.timezone if data.rules else "UTC"
+overdue = for_rep(data.overdue)
+late = int((overdue["hours_overdue"] > 0).sum())
+st.caption(
+    f"Leads handed off in the range, never touched and still with sales on {data.as_of:%d %b %Y}: **{late:,}** past "
+    f"their first-touch deadline, **{len(overdue) - late:,}** with time left. Hours are working hours; times are "
+    f"{timezone}."
+)
+if overdue.empty:
+    st.success("Nothing overdue: every lead still with sales has been touched.")
+else:
+    shown = pd.DataFrame({
+        "Lead": overdue["lead_id"],
+        "Owner": [team_charts.rep_label(n, i) for n, i in zip(overdue["owner_name"], overdue["owner_id"])],
+        "Team": overdue["owner_team"],
+        "Channel": overdue["channel"],
+        "Segment": overdue["segment"],
+        "Handed off": business_time(overdue["mql_at"], timezone),
+        "Due by": business_time(overdue["first_touch_due_at"], timezone),
+        "Hours overdue": overdue["hours_overdue"],
+    })
+    st.dataframe(shown, hide_index=True, key="overdue_table", column_config={
+        "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
+        "Due by": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
+        "Hours overdue": st.column_config.NumberColumn(format="%.1f", help="Working hours past the deadline; "
+                                                        "negative: working hours left"),
+    })
+    st.download_button("Download overdue leads (CSV)", overdue.to_csv(index=False), key="download_overdue",
+                       file_name=f"overdue_{data.as_of}.csv", mime="text/csv")
+
+st.subheader("Every lead handed off")
+if "compliance_status" not in st.session_state:
+    wanted = [s for s in st.query_params.get_all("status") if s in STATUSES]
+    st.session_state["compliance_status"] = wanted
+statuses = st.pills("Status", list(STATUSES), selection_mode="multi", key="compliance_status",
+                    help="Pick statuses to list; none picked lists every lead.")
+if statuses:
+    st.query_params["status"] = statuses
+else:
+    st.query_params.pop("status", None)
+leads = for_rep(data.leads)
+if statuses:
+    leads = leads[leads["status"].astype(str).isin(statuses)]
+counts = for_rep(data.leads)["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+st.caption(" · ".join(f"{status}: **{count:,}**" for status, count in counts.items()))
+listed = pd.DataFrame({
+    "Lead": leads["lead_id"],
+    "Owner": [team_charts.rep_label(n, i) for n, i in zip(leads["owner_name"], leads["owner_id"])],
+    "Status": leads["status"].astype(str),
+    "Handed off": business_time(leads["mql_at"], timezone),
+    "Hours to first touch": leads["hours_to_first_touch"],
+    "Attempts in window": leads["attempts_in_window"],
+    "Attempts needed": leads["min_attempts"],
+    "Channel": leads["channel"],
+    "SLA": leads["sla_name"],
+}).sort_values("Handed off", ascending=False)
+LIMIT = 2000
+st.dataframe(listed.head(LIMIT), hide_index=True, key="leads_table", column_config={
+    "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
+    "Hours to first touch": st.column_config.NumberColumn(format="%.1f", help="Working hours"),
+})
+if len(listed) > LIMIT:
+    st.caption(f"Showing the latest {LIMIT:,} of {len(listed):,} leads; the download has them all.")
+st.download_button("Download these leads (CSV)", leads.to_csv(index=False), key="download_leads",
+                   file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
+
+st.subheader("Why it matters: response time and conversion")
+st.plotly_chart(team_charts.response_band_figure(data.bands), key="response_band_chart")
+st.caption(
+    "Leads handed off in the range, grouped by working hours from hand-off to first touch; conversion as of the "
+    "data's last day, so recent hand-offs have had less time to become SQLs and close: widen the date range in the "
+    "sidebar for older, more settled hand-offs. Never-touched leads cannot convert through sales follow-up."
+)
+st.download_button("Download conversion by response time (CSV)", data.bands.to_csv(index=False),
+                   key="download_bands", file_name="conversion_by_response_time.csv", mime="text/csv")
+
+st.subheader("Handed back to marketing")
+if not data.tracking.recycling:
+    st.info("Recycling is not tracked: the leads extract has no recycled_at or disqualified_at.")
+elif data.hand_backs.empty:
+    st.info("No lead was recycled or disqualified in this range.")
+else:
+    recycled = int((data.hand_backs["exit_kind"] == "recycled").sum())
+    st.caption(
+        f"**{recycled:,}** leads recycled and **{len(data.hand_backs) - recycled:,}** disqualified in the range. "
+        "The reason follows from the data and the recycle rule in force at hand-off: at least the rule's number of "
+        "attempts = no response; fewer, but after the rule's days = not ready; none at all = handed back untouched; "
+        "fewer and sooner = handed back early (outside the rule)."
+    )
+    st.plotly_chart(team_charts.hand_back_figure(data.hand_back_reasons), key="hand_back_chart")
+    st.dataframe(data.hand_back_reasons, hide_index=True, key="hand_back_table", column_config={
+        "reason": "Reason", "leads": "Leads",
+        "median_attempts": st.column_config.NumberColumn("Median attempts", format="%.0f"),
+        "median_days_in_sales": st.column_config.NumberColumn("Median days with sales", format="%.0f"),
+        "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
+    })
+    st.download_button("Download the leads handed back (CSV)", data.hand_backs.to_csv(index=False),
+                       key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv")

@@ -1,0 +1,214 @@
+"""Team KPIs: the KPIs a team owns under the SLA, and the shared ones, against their targets,
+month by month, with the team's breakdowns and a leaderboard per rep."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import formatting, team_charts
+from dashboard.team_kpis import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, split_leaderboard
+from dashboard.ui import team_cache
+
+FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
+SORT_LABELS = {
+    "won_revenue": "Won revenue", "won_deals": "Won deals", "win_rate": "Win rate", "mqls": "MQLs worked",
+    "mql_to_sql_rate": "MQL → SQL", "first_touch_within_rate": "First touch within SLA",
+    "median_hours_to_first_touch": "Median hours to first touch", "attempts_met_rate": "Attempt rule met",
+    "never_touched": "Never touched", "sales_cycle_days": "Sales cycle", "avg_deal_size": "Average deal size",
+}
+
+selection = st.session_state.get("selection")
+st.title("Team KPIs")
+if selection is None:
+    st.stop()
+config = selection.config
+if not config.teams:
+    st.info(f"The config names no teams. Add `[[teams]]` blocks with name, function and kpis to "
+            f"`{config.path.name}` to see each team's KPIs here.")
+    st.stop()
+
+names = [team.name for team in config.teams]
+if "team_kpis_team" not in st.session_state:
+    wanted = st.query_params.get("kpi_team")
+    default = selection.filters.team if selection.filters.team in names else names[0]
+    st.session_state["team_kpis_team"] = wanted if wanted in names else default
+team_name = st.segmented_control("Team", names, key="team_kpis_team", required=True,
+                                 help="Teams and the KPIs each owns come from the SLA config.")
+st.query_params["kpi_team"] = team_name
+
+data = team_cache.team_page(selection, team_name)
+currency = selection.sla.currency
+team = data.team
+scope = (f"its own leads and deals (reps of {team.name})" if team.function == "sales"
+         else data.filters.describe())
+st.caption(
+    f"{config.company_name} · **{team.name}** ({FUNCTION_NAMES[team.function]}) · {selection.start:%d %b %Y} – "
+    f"{selection.end:%d %b %Y} · measured on {scope} · data as of {data.as_of:%d %b %Y}"
+)
+for note in data.notes:
+    st.info(note)
+
+
+def cards(readings) -> None:
+    per_row = 5
+    for first in range(0, len(readings), per_row):
+        columns = st.columns(per_row)
+        for column, reading in zip(columns, readings[first:first + per_row]):
+            with column:
+                missing = "not tracked" if reading.actual is None else "—"
+                st.metric(reading.label, team_charts.format_kpi(reading.actual, reading.unit, currency, missing),
+                          border=True)
+                if reading.target is not None:
+                    st.markdown(f"target {team_charts.format_kpi(reading.target, reading.unit, currency)}  \n"
+                                f"{formatting.status(reading.status)}")
+                else:
+                    st.caption("no SLA target")
+
+
+if team.function == "sales" and data.quota:
+    revenue = next(r for r in data.own if r.key == "won_revenue")
+    share = f"{data.quota_share:.0%} of the quota" + ("" if data.quota_share_is_set else " (equal split)")
+    st.markdown(f"**Won revenue against {team.name}'s share of quota** ({share}): "
+                f"{team_charts.format_kpi(revenue.actual, 'currency', currency)} of "
+                f"{team_charts.format_kpi(data.quota, 'currency', currency)}")
+    st.progress(min(max((revenue.actual or 0) / data.quota, 0.0), 1.0),
+                text=formatting.pct((revenue.actual or 0) / data.quota) + " of the team's quota for this range")
+
+owned = [reading for reading in data.own if reading.key in team.kpis]
+also = [reading for reading in data.own if reading.key not in team.kpis]
+st.subheader(f"KPIs {team.name} owns under the SLA")
+if owned:
+    cards(owned)
+else:
+    st.caption(f"The config lists no KPIs for {team.name} (`kpis` under its `[[teams]]` block).")
+if also:
+    st.markdown(f"**Also answered for by {FUNCTION_NAMES[team.function]}**")
+    cards(also)
+if data.shared:
+    st.subheader("Shared KPIs")
+    st.caption("Owned by marketing and sales together; measured company-wide"
+               + (f" ({data.filters.describe()})" if team.function != "sales" else "")
+               + " against the whole quota and the company targets.")
+    cards(data.shared)
+
+st.subheader("Month by month")
+st.caption("Each month against the targets of the SLA version in force that month; markers are coloured on track "
+           "(green), at risk (orange), off track (red) or no target (blue); the dashed line is the target. A month "
+           "the range covers only in part is hollow, with its target pro-rated.")
+own_trend = data.monthly[data.monthly["scope"] == "team"]
+st.plotly_chart(team_charts.trend_figure(own_trend, currency), key="trend_chart")
+shared_trend = data.monthly[data.monthly["scope"] == "shared"]
+if not shared_trend.empty:
+    with st.expander("Shared KPIs month by month"):
+        st.plotly_chart(team_charts.trend_figure(shared_trend, currency), key="shared_trend_chart")
+st.download_button("Download monthly KPIs (CSV)", data.monthly.to_csv(index=False), key="download_monthly_kpis",
+                   file_name=f"kpis_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"), mime="text/csv")
+
+rate = {"format": "%.1f %%"}
+RATE_COLUMNS = ("visit_to_lead_rate", "lead_to_mql_rate", "mql_to_sql_rate", "recycle_rate", "disqualified_rate",
+                "quota_share", "attainment", "sql_to_proposal_rate", "proposal_to_won_rate", "win_rate",
+                "first_touch_within_sla_rate", "min_attempts_met_rate", "first_touch_within_rate", "attempts_met_rate")
+count = {"format": "localized"}
+if data.by_channel is not None:
+    st.subheader("By channel")
+    st.plotly_chart(team_charts.channel_figure(data.by_channel), key="channel_chart")
+    breakdown_columns = {
+        "value": "Channel", "sessions": st.column_config.NumberColumn("Sessions", **count),
+        "leads": st.column_config.NumberColumn("Leads", **count),
+        "mqls": st.column_config.NumberColumn("MQLs", **count),
+        "won_deals": st.column_config.NumberColumn("Won deals", **count),
+        "won_revenue": st.column_config.NumberColumn(f"Won revenue ({currency})", format="compact"),
+        "visit_to_lead_rate": st.column_config.NumberColumn("Visit → lead", **rate),
+        "lead_to_mql_rate": st.column_config.NumberColumn("Lead → MQL", **rate),
+        "mql_to_sql_rate": st.column_config.NumberColumn("MQLs accepted (→ SQL)", **rate),
+        "recycle_rate": st.column_config.NumberColumn("MQLs recycled", **rate),
+        "disqualified_rate": st.column_config.NumberColumn("MQLs disqualified", **rate),
+    }
+    order = ["value", "sessions", "visit_to_lead_rate", "leads", "lead_to_mql_rate", "mqls", "mql_to_sql_rate",
+             "recycle_rate", "disqualified_rate", "won_deals", "won_revenue"]
+    st.dataframe(team_charts.as_percent_points(data.by_channel, RATE_COLUMNS), hide_index=True, key="channel_table",
+                 column_order=order, column_config=breakdown_columns)
+    st.caption("Events in the range, as in the funnel's period view: MQLs accepted = SQLs ÷ MQLs, recycled and "
+               "disqualified = leads handed back or disqualified ÷ MQLs; won deals count through their lead's channel.")
+    st.subheader("By segment")
+    st.dataframe(team_charts.as_percent_points(data.by_segment, RATE_COLUMNS), hide_index=True, key="segment_table",
+                 column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
+                 column_config={**breakdown_columns, "value": "Segment"})
+    both = pd.concat([data.by_channel.assign(dimension="channel"), data.by_segment.assign(dimension="segment")])
+    st.download_button("Download by channel and segment (CSV)", both.to_csv(index=False), key="download_breakdown",
+                       file_name="marketing_by_channel_and_segment.csv", mime="text/csv")
+
+if data.by_team is not None:
+    st.subheader("By sales team")
+    st.caption("Each sales team on its own leads and deals, under the sidebar's channel and segment filters.")
+    left, right = st.columns([1, 1])
+    left.plotly_chart(team_charts.team_revenue_figure(data.by_team, currency,
+                                                      team.name if team.function == "sales" else None),
+                      key="team_revenue_chart")
+    by_team = team_charts.as_percent_points(data.by_team, RATE_COLUMNS)
+    team_columns = {
+        "team": "Team", "quota_share": st.column_config.NumberColumn("Quota share", **rate),
+        "won_revenue": st.column_config.NumberColumn(f"Won ({currency})", format="compact"),
+        "quota": st.column_config.NumberColumn(f"Quota ({currency})", format="compact"),
+        "attainment": st.column_config.NumberColumn("Attained", **rate),
+        "mql_to_sql_rate": st.column_config.NumberColumn("MQL → SQL", **rate),
+        "sql_to_proposal_rate": st.column_config.NumberColumn("SQL → proposal", **rate),
+        "proposal_to_won_rate": st.column_config.NumberColumn("Proposal → won", **rate),
+        "win_rate": st.column_config.NumberColumn("Win rate", **rate),
+        "avg_deal_size": st.column_config.NumberColumn(f"Avg deal ({currency})", format="compact"),
+        "sales_cycle_days": st.column_config.NumberColumn("Cycle (days)", format="%.0f"),
+        "first_touch_within_sla_rate": st.column_config.NumberColumn("First touch in SLA", **rate),
+        "min_attempts_met_rate": st.column_config.NumberColumn("Attempts met", **rate),
+    }
+    right.dataframe(by_team, hide_index=True, key="by_team_quota_table", column_config=team_columns,
+                    column_order=["team", "quota_share", "won_revenue", "quota", "attainment"])
+    st.dataframe(by_team, hide_index=True, key="by_team_table", column_config=team_columns,
+                 column_order=["team", "mql_to_sql_rate", "sql_to_proposal_rate", "proposal_to_won_rate", "win_rate",
+                               "avg_deal_size", "sales_cycle_days", "first_touch_within_sla_rate",
+                               "min_attempts_met_rate"])
+    st.download_button("Download by sales team (CSV)", data.by_team.to_csv(index=False), key="download_by_team",
+                       file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv")
+
+    st.subheader("Leaderboard")
+    lead_board, deal_board = split_leaderboard(data.leaderboard)
+    rep_columns = {
+        "rep_id": "Id", "name": "Rep", "team": "Team", "role": "Role",
+        "mqls": st.column_config.NumberColumn("MQLs handed over", **count),
+        "first_touch_within_rate": st.column_config.NumberColumn("First touch in SLA", **rate),
+        "median_hours_to_first_touch": st.column_config.NumberColumn("Median h to touch", format="%.1f",
+                                                                     help="Working hours from hand-off to first touch"),
+        "attempts_met_rate": st.column_config.NumberColumn("Attempt rule met", **rate),
+        "never_touched": "Never touched", "sqls": st.column_config.NumberColumn("SQLs", **count),
+        "mql_to_sql_rate": st.column_config.NumberColumn("MQL → SQL", **rate),
+        "proposals": "Proposals", "won_deals": "Won", "lost_deals": "Lost",
+        "win_rate": st.column_config.NumberColumn("Win rate", **rate, help="Won ÷ (won + lost) in the range"),
+        "won_revenue": st.column_config.NumberColumn(f"Won revenue ({currency})", format="compact"),
+        "avg_deal_size": st.column_config.NumberColumn(f"Avg deal ({currency})", format="compact"),
+        "sales_cycle_days": st.column_config.NumberColumn("Cycle (days)", format="%.0f",
+                                                          help="Median days from deal created to won"),
+    }
+    boards = (
+        ("leads", "Working the leads handed over", "Typically SDRs: MQLs handed to them in the range, first touch and "
+         "attempts under the SLA's follow-up rules (as on the Follow-up compliance page), and MQLs accepted as SQL.",
+         lead_board, LEAD_SORTS, "first_touch_within_rate"),
+        ("deals", "Closing deals", "Typically AEs: the deals they own, proposals sent and deals closed in the range.",
+         deal_board, DEAL_SORTS, "won_revenue"),
+    )
+    for name, title, caption, board, sorts, default in boards:
+        if board.empty:
+            continue
+        st.markdown(f"**{title}**")
+        st.caption(caption)
+        key = f"leaderboard_sort_{name}"
+        if key not in st.session_state:
+            wanted = st.query_params.get(f"sort_{name}")
+            st.session_state[key] = wanted if wanted in sorts else default
+        sort = st.selectbox("Rank by", list(sorts), format_func=SORT_LABELS.get, key=key)
+        st.query_params[f"sort_{name}"] = sort
+        ranked = sort_leaderboard(board, sort)
+        st.dataframe(team_charts.as_percent_points(ranked, RATE_COLUMNS), hide_index=True, key=f"leaderboard_{name}",
+                     column_config=rep_columns)
+        st.download_button("Download this leaderboard (CSV)", ranked.to_csv(index=False), key=f"download_{name}",
+                           file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),
+                           mime="text/csv")
+    if lead_board.empty and deal_board.empty:
+        st.info("No rep had leads handed over or deals at a stage in this range.")

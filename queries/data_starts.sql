@@ -1,0 +1,19 @@
+-- The earliest event in each extract, to tell which months the data covers.
+-- Grain: one row per contract table that has events. Parameters: none.
+-- least() skips NULLs in DuckDB and Spark alike.
+with earliest as (
+    select 'traffic' as table_name, min(cast(date as timestamp)) as earliest_at from traffic
+    union all
+    select 'leads', min(created_at) from leads
+    union all
+    select 'deals', min(closed_at) from deals where status in ('won', 'lost')
+),
+
+final as (
+    select table_name, earliest_at
+    from earliest
+    where earliest_at is not null
+)
+
+select * from final
+order by table_name

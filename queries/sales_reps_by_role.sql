@@ -1,0 +1,11 @@
+-- The sales team by role: how many reps work MQLs, for the scoring lab's load check.
+-- Grain: one row per role (NULL when the reps extract has no role).
+-- Parameters: none.
+with final as (
+    select role, count(distinct rep_id) as reps
+    from reps
+    group by role
+)
+
+select * from final
+order by role
