@@ -88,11 +88,73 @@ class PageWork:
 
 def page_workloads(selection) -> list[PageWork]:
     """Every page's data work, called through the same cached functions the pages use."""
-    from dashboard.ui import cached
+    from dashboard.planner_data import DEFAULT_TRAILING_MONTHS
+    from dashboard.ui import cached, review_cache, team_cache, whatif_cache
 
-    return [
+    def review():
+        months = review_cache.months(selection)
+        return review_cache.monthly_review(selection, months.default)
+
+    def lab():
+        key, rules = lab_key_and_rules(selection)
+        return whatif_cache.scored(key, rules, "band")
+
+    sales_team = next((team.name for team in selection.config.teams if team.function == "sales"), None)
+    works = [
+        PageWork("monthly_review", review),
         PageWork("funnel", lambda: cached.funnel_page(selection, "period")),
+        PageWork("follow_up_compliance", lambda: team_cache.compliance_page(selection)),
+        PageWork("planner", lambda: whatif_cache.planner_inputs(selection, DEFAULT_TRAILING_MONTHS)),
+        PageWork("scoring_lab", lab),
+        PageWork("data_health", lambda: _validation(selection)),
     ]
+    if sales_team:
+        works.insert(2, PageWork("team_kpis", lambda: team_cache.team_page(selection, sales_team)))
+    return works
+
+
+def _validation(selection):
+    from dashboard.datasource import database_for
+    from dashboard.validate import validate
+
+    return validate(database_for(selection.config))
+
+
+def lab_key_and_rules(selection):
+    from dashboard.datasource import database_for
+    from dashboard.scoring_lab_data import available_attributes, lab_shape
+    from dashboard.ui import whatif_cache
+
+    rules = selection.sla.lead_definition.rules
+    attributes, bounds = lab_shape(selection.config, available_attributes(database_for(selection.config)), rules)
+    return whatif_cache.lab_key(selection, attributes, bounds), rules
+
+
+def measure_lab_changes(selection, repeat: int) -> dict[str, float]:
+    """What a marketer waits for in the scoring lab: moving the threshold, editing a rule."""
+    import dataclasses
+
+    from dashboard import scoring_lab
+    from dashboard.ui import whatif_cache
+
+    key, rules = lab_key_and_rules(selection)
+    data = whatif_cache.lab(key)
+    capacity = selection.sla.mql_capacity_per_rep_month
+    threshold = selection.sla.lead_definition.mql_threshold
+    _, histogram = whatif_cache.scored(key, rules, "band")
+    threshold_runs, rule_runs = [], []
+    for run_number in range(repeat):
+        new_threshold = threshold + 1 + run_number
+        threshold_runs.append(timed(lambda: scoring_lab.evaluate(histogram, new_threshold, False, data.reps, capacity))[0])
+        # a rule change nobody has cached yet: one more point on the first rule each run
+        edited = (dataclasses.replace(rules[0], points=rules[0].points + 1 + run_number), *rules[1:])
+
+        def rescore():
+            _, edited_histogram = whatif_cache.scored(key, edited, "band")
+            return scoring_lab.evaluate(edited_histogram, threshold, False, data.reps, capacity)
+
+        rule_runs.append(timed(rescore)[0])
+    return {"threshold_change_s": statistics.median(threshold_runs), "rule_change_s": statistics.median(rule_runs)}
 
 
 def measure_pages(selection, repeat: int) -> dict[str, dict[str, float]]:
@@ -103,6 +165,7 @@ def measure_pages(selection, repeat: int) -> dict[str, dict[str, float]]:
         cold, warm = [], []
         for _ in range(repeat):
             st.cache_data.clear()
+            st.cache_resource.clear()
             cold.append(timed(work.run)[0])
             warm.append(timed(work.run)[0])
         figures[work.name] = {"cold_s": statistics.median(cold), "warm_s": statistics.median(warm)}
@@ -180,6 +243,7 @@ def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path)
     selection = Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
                           as_of=as_of, filters=Filters())
     pages = measure_pages(selection, repeat)
+    lab_changes = measure_lab_changes(selection, repeat)
 
     month_start = as_of.replace(day=1)
     product_runs = [timed(lambda: product_review_numbers(database, month_start, as_of, sla.start)) for _ in range(repeat)]
@@ -194,6 +258,7 @@ def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path)
         "generate_s": generate_s,
         "startup_s": startup_s,
         "pages": pages,
+        "scoring_lab": lab_changes,
         "monthly_review_numbers_s": product_s,
         "pandas_reference": {
             "seconds": reference["seconds"],
@@ -269,6 +334,9 @@ def print_table(report: dict) -> None:
         print(f"  startup (views): {run_['startup_s'] * 1000:.0f} ms")
         for page, figures in run_["pages"].items():
             print(f"  {page:<20} cold {figures['cold_s'] * 1000:8.0f} ms   warm {figures['warm_s'] * 1000:6.1f} ms")
+        lab = run_["scoring_lab"]
+        print(f"  scoring lab: threshold change {lab['threshold_change_s'] * 1000:.1f} ms, "
+              f"rule change {lab['rule_change_s'] * 1000:.0f} ms")
         reference = run_["pandas_reference"]
         print(f"  monthly review numbers {run_['monthly_review_numbers_s'] * 1000:.0f} ms; pandas reference "
               f"{reference['seconds'] * 1000:.0f} ms ({reference['speedup']:.1f}x), same results: {reference['same_results']}")

@@ -13,7 +13,9 @@ def test_bench_runs_every_page_and_the_pandas_reference_agrees(tmp_path, monkeyp
     assert code == 0
     (run,) = report["runs"]
     assert run["leads"] == 100_000 and run["generate_s"] > 0
-    assert {"funnel"} <= set(run["pages"])
+    assert set(run["pages"]) == {"monthly_review", "funnel", "team_kpis", "follow_up_compliance", "planner",
+                                 "scoring_lab", "data_health"}
+    assert run["scoring_lab"]["threshold_change_s"] > 0 and run["scoring_lab"]["rule_change_s"] > 0
     for figures in run["pages"].values():
         assert figures["cold_s"] > 0 and figures["warm_s"] >= 0
     assert run["pandas_reference"]["same_results"] is True
