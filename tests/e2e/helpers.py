@@ -34,6 +34,9 @@ def assert_healthy(page: Page, min_charts: int = 1) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert "Traceback" not in page.inner_text("body")
     charts = page.locator(".js-plotly-plot")
+    if min_charts:
+        # plotly draws after Streamlit has delivered the page: give a loaded machine time
+        expect(charts.nth(min_charts - 1)).to_be_visible(timeout=30_000)
     assert charts.count() >= min_charts
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
@@ -46,7 +49,11 @@ def selected(page: Page, widget_label: str) -> str:
 
 
 def choose(page: Page, widget_label: str, option: str) -> None:
-    """Pick an option in a selectbox, as a person would."""
-    page.get_by_role("combobox", name=widget_label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick an option in a selectbox, as a person would: open it, type, press Enter."""
+    box = page.get_by_role("combobox", name=widget_label)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    box.press("Enter")
+    expect(box).to_have_value(option)
     wait_until_idle(page)

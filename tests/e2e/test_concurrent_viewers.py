@@ -53,13 +53,17 @@ async def one_viewer(browser, url: str, index: int) -> list[tuple[str | None, di
     first, second = CHANNELS[index % len(CHANNELS)], CHANNELS[(index + 3) % len(CHANNELS)]
     context = await browser.new_context(viewport={"width": 1400, "height": 1200})
     page = await context.new_page()
+    page.set_default_timeout(90_000)  # ten sessions on two cores: each waits its turn
     seen = []
     try:
         await page.goto(f"{url}/funnel?start=2026-07-01&end=2026-10-31&channel={first}")
         await wait_idle(page)
         seen.append((first, await read_numbers(page), await page.get_by_test_id("stException").count()))
-        await page.get_by_role("combobox", name="Channel").click()
-        await page.get_by_role("option", name=second, exact=True).click()
+        box = page.get_by_role("combobox", name="Channel")
+        await box.click()
+        await box.fill(second)  # typing and Enter, as a person would; robust to a re-render
+        await page.get_by_role("option", name=second, exact=True).wait_for()
+        await box.press("Enter")
         await page.wait_for_function(
             "ch => new URL(location.href).searchParams.get('channel') === ch", arg=second, timeout=60_000)
         await wait_idle(page)
@@ -76,7 +80,7 @@ async def crowd(url: str):
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             return await asyncio.wait_for(
-                asyncio.gather(*(one_viewer(browser, url, i) for i in range(SESSIONS))), timeout=240)
+                asyncio.gather(*(one_viewer(browser, url, i) for i in range(SESSIONS))), timeout=480)
         finally:
             await browser.close()
 
