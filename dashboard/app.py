@@ -31,7 +31,8 @@ pages = st.navigation([
 # Pages that pick their own month: the sidebar leaves out its SLA version and date range there.
 OWN_DATES = {review_page.url_path}
 OWN_DATES.add(planner_page.url_path)  # the planner runs from the as-of date to the end of the SLA period
-show_banner(pages.title)  # a warning linking to Data health when the page's data has errors
+banner = st.container()  # at the top; filled once the sidebar is drawn, so its widgets never wait for the checks
 st.session_state["selection"] = render_sidebar(date_range=pages.url_path not in OWN_DATES)
+show_banner(pages.title, banner)  # a warning linking to Data health when the page's data has errors
 show_sidebar_status()
 pages.run()

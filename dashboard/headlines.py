@@ -58,11 +58,13 @@ def forecast_sentence(att: Attainment) -> str | None:
 
 
 def month_sentence(month: str, won: ScorecardRow | None, att: Attainment | None, previous: str,
-                   currency: str, is_filtered: bool) -> str | None:
+                   currency: str, scope: str = "") -> str | None:
+    """`scope` names the filters ("Sales East") when the revenue is a slice of the company's."""
     if won is None or won.actual is None:
         return None
     money = lambda value: formatting.money(value, currency)  # noqa: E731
-    sentence = f"{month} brought {money(won.actual)} of won revenue"
+    sentence = f"{month} brought {money(won.actual)} of won revenue" + (f" from {scope}" if scope else "")
+    is_filtered = bool(scope)
     if att is not None and not is_filtered and att.month_quota:
         sentence += f", {formatting.pct(att.month_attainment_rate)} of its {money(att.month_quota)} share of the quota"
     if won.last_month is not None:
@@ -113,7 +115,7 @@ def headlines(
     att: Attainment | None,
     scorecard: Sequence[ScorecardRow],
     currency: str,
-    is_filtered: bool = False,
+    scope: str = "",
 ) -> list[str]:
     """Three to five sentences: pace (or the period's result), forecast, the month against its
     quota and last month, then the conversion rates furthest below target (or, when all are on
@@ -121,11 +123,12 @@ def headlines(
     rows = {row.key: row for row in scorecard}
     sentences: list[str] = []
     if att is not None:
-        sentences.append(pace_sentence(att) + (" (company-wide)" if is_filtered else ""))
+        pace = pace_sentence(att)
+        sentences.append(pace[:-1] + " (whole company)." if scope else pace)
         forecast = forecast_sentence(att)
         if forecast:
             sentences.append(forecast)
-    month_line = month_sentence(month, rows.get("won_revenue"), att, previous, currency, is_filtered)
+    month_line = month_sentence(month, rows.get("won_revenue"), att, previous, currency, scope)
     if month_line:
         sentences.append(month_line)
 

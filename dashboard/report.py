@@ -12,7 +12,7 @@ import html
 import pandas as pd
 import plotly.io as pio
 
-from dashboard import charts, review_charts
+from dashboard import review_charts
 from dashboard.review import MonthlyReview
 from dashboard.review_view import (
     STATUS_STYLES,
@@ -20,6 +20,7 @@ from dashboard.review_view import (
     durations_table,
     forecast_table,
     funnel_table,
+    period_months_table,
     scorecard_table,
     subtitle,
     title,
@@ -86,6 +87,7 @@ class _Charts:
             return ""
         include = self.first
         self.first = False
+        figure.update_layout(template="plotly_white")  # the page gets Streamlit's theme; the file a plain one
         return pio.to_html(figure, full_html=False, include_plotlyjs=include, include_mathjax=False,
                            config={"displaylogo": False, "responsive": True})
 
@@ -115,6 +117,8 @@ def render_report(review: MonthlyReview) -> str:
         if table is not None:
             parts.append(f"<h3>How the forecast is made</h3><p>{_e(att.forecast.explanation)}</p>")
             parts.append(_table(table, status_column=None))
+        parts.append(f"<h3>{_e(att.sla_name)} month by month</h3>")
+        parts.append(_table(period_months_table(review), status_column=None))
     for note in review.notes:
         parts.append(f'<p class="note">{_e(note)}</p>')
 
@@ -124,7 +128,6 @@ def render_report(review: MonthlyReview) -> str:
         label = f"{review.sla.name} to date ({review.sla.start:%d %b} – {review.cutoff:%d %b %Y})"
         columns.append(f"<div><h3>{_e(label)}</h3>{_table(funnel_table(review.funnel_period))}</div>")
     parts.append(f'<div class="columns">{"".join(columns)}</div>')
-    parts.append(chart(charts.conversion_figure(list(review.funnel_month))))
     if review.sales_sourced_won:
         parts.append(f'<p class="note">Won deals include {review.sales_sourced_won:,} with no lead in the extract '
                      "(sales-sourced, or opened before the data starts).</p>")

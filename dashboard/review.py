@@ -33,6 +33,7 @@ from dashboard.attainment import (
     forecast,
     goal_curve,
     month_end,
+    quota_through,
     range_targets,
     sla_spans,
     snapshot_moments,
@@ -51,6 +52,15 @@ TREND_MONTHS = 12
 DURATION_TRANSITIONS = ("lead_to_mql", "mql_to_sql", "sql_to_proposal", "proposal_to_won", "deal_to_won")
 # The review's stage counts under the names the `kpis` command prints.
 COUNT_NAMES = {"traffic": "traffic", "lead": "leads", "mql": "mql", "sql": "sql", "proposal": "proposals", "won": "won"}
+# The KPIs that need a stage's count: without it (not tracked, not split by a filter) they have no value.
+STAGE_KPIS = {
+    "traffic": ("sessions", "visit_to_lead_rate"),
+    "lead": ("leads", "visit_to_lead_rate", "lead_to_mql_rate"),
+    "mql": ("mqls", "lead_to_mql_rate", "mql_to_sql_rate"),
+    "sql": ("sqls", "mql_to_sql_rate", "sql_to_proposal_rate"),
+    "proposal": ("sql_to_proposal_rate", "proposal_to_won_rate"),
+    "won": ("proposal_to_won_rate",),
+}
 
 
 class ReviewError(Exception):
@@ -134,6 +144,7 @@ class MonthlyReview:
     pipeline_deals: int | None  # open deals at the cutoff, company-wide
     cumulative: pd.DataFrame  # day, won_revenue, cumulative_won (company, period start .. cutoff)
     goal: pd.DataFrame  # day, cumulative_goal (the whole period)
+    period_months: pd.DataFrame  # month_start, quota, won_revenue, attainment_rate (the period to the cutoff)
     scorecard: tuple[ScorecardRow, ...]
     trend: pd.DataFrame  # month_start, kpi, label, rate, target, status
     durations: pd.DataFrame  # month_start, transition, records, median_days
@@ -251,6 +262,22 @@ def _durations(database: Database, start: dt.date, end: dt.date, filters: Filter
     return frame
 
 
+def period_by_month(sla: SlaVersion, cumulative: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
+    """Each month of the period to the cutoff: its share of the quota (its days inside the
+    period only, and only to the cutoff in a running month) and the revenue won in it."""
+    rows = []
+    for month in sla.months():
+        if month > cutoff:
+            break
+        first, last = max(month, sla.start), min(month_end(month), sla.end, cutoff)
+        quota = quota_through(sla, last) - quota_through(sla, first - DAY)
+        days = cumulative["day"]
+        won = float(cumulative.loc[(days >= first) & (days <= last), "won_revenue"].sum())
+        rows.append({"month_start": month, "quota": quota, "won_revenue": won,
+                     "attainment_rate": won / quota if quota else None})
+    return pd.DataFrame(rows, columns=["month_start", "quota", "won_revenue", "attainment_rate"])
+
+
 def monthly_review(database: Database, month: dt.date, filters: Filters = Filters(),
                    months: ReviewMonths | None = None) -> MonthlyReview:
     """Everything the monthly review shows for `month` (its first day) under `filters`."""
@@ -279,6 +306,7 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
     att, pipeline_deals = None, None
     cumulative = pd.DataFrame(columns=["day", "won_revenue", "cumulative_won"])
     goal = pd.DataFrame(columns=["day", "cumulative_goal"])
+    period_months = pd.DataFrame(columns=["month_start", "quota", "won_revenue", "attainment_rate"])
     revenue_tracked = database.catalog.revenue_tracked
     if sla is not None:
         period_targets = range_targets(config, sla.start, cutoff)
@@ -296,6 +324,7 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
             cumulative["won_revenue"] = cumulative["won_revenue"].astype(float)
             cumulative["cumulative_won"] = cumulative["won_revenue"].cumsum()
             goal = pd.DataFrame(goal_curve(sla), columns=["day", "cumulative_goal"])
+            period_months = period_by_month(sla, cumulative, cutoff)
         else:
             notes.append("Deal amounts are not tracked: quota attainment, pace and forecast cannot be shown.")
     if filtered and att is not None:
@@ -314,17 +343,20 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
     for months_back in (1, 12):
         start, end = comparison_range(month, cutoff, months_back)
         comparisons.append(kpi_actuals(database, start, end, filters) if start >= months.first else None)
-    scorecard = build_scorecard(config.teams, actuals, targets, band, comparisons[0], comparisons[1], filtered)
+    reasons = {key: step.note for step in funnel_month.steps if step.note for key in STAGE_KPIS[step.stage]}
+    scorecard = build_scorecard(config.teams, actuals, targets, band, comparisons[0], comparisons[1], filtered,
+                                reasons)
 
     # Trends over the last twelve months (or since the data starts).
     trend_start = max(add_months(month, -(TREND_MONTHS - 1)), months.first)
     monthly = metrics.monthly_funnel(database, trend_start, cutoff, filters)
-    targets_by_month = {m: range_targets(config, m, min(month_end(m), cutoff)) for m in month_starts(trend_start, cutoff)}
+    targets_by_month = {m: range_targets(config, m, min(month_end(m), cutoff))
+                        for m in month_starts(trend_start, cutoff)}
     trend = monthly_rates(monthly, metrics.tracked_stages(database), targets_by_month, filters, band)
     durations = _durations(database, trend_start, cutoff, filters)
 
     currency = sla.currency if sla else (config.slas[-1].currency if config.slas else "USD")
-    lines = headlines(*month_texts(month, cutoff), att, scorecard, currency, filtered)
+    lines = headlines(*month_texts(month, cutoff), att, scorecard, currency, filters.describe() if filtered else "")
     return MonthlyReview(
         company=config.company_name, month=month, cutoff=cutoff, as_of=as_of, first_month=months.first,
         filters=filters, currency=currency, sla=sla, spans=spans,
@@ -334,7 +366,7 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
         month_won_revenue=revenue_month.won_revenue, month_won_deals=revenue_month.won_deals,
         sales_sourced_won=funnel_month.sales_sourced_won,
         won_deals_without_amount=revenue_month.won_deals_without_amount,
-        attainment=att, pipeline_deals=pipeline_deals, cumulative=cumulative, goal=goal,
+        attainment=att, pipeline_deals=pipeline_deals, cumulative=cumulative, goal=goal, period_months=period_months,
         scorecard=tuple(scorecard), trend=trend, durations=durations,
         sales_cycle_target=sla.targets.get("sales_cycle_days") if sla else None,
         headlines=tuple(lines), notes=tuple(notes),

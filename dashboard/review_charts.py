@@ -94,24 +94,31 @@ def trend_figure(trend: pd.DataFrame, month: dt.date) -> go.Figure:
         data = trend[trend["kpi"] == kpi].sort_values("month_start")
         rates = pd.to_numeric(data["rate"], errors="coerce")
         figure.add_scatter(
-            x=data["month_start"], y=rates, mode="lines+markers", name="actual", legendgroup="actual",
-            showlegend=index == 0, line={"color": WON_COLOUR, "width": 2},
-            marker={"size": 8, "color": [STATUS_COLOURS.get(s if isinstance(s, str) else None) for s in data["status"]]},
+            x=data["month_start"], y=rates, mode="lines+markers", name="actual", showlegend=False,
+            line={"color": WON_COLOUR, "width": 2},
+            marker={"size": 8,
+                    "color": [STATUS_COLOURS.get(s if isinstance(s, str) else None) for s in data["status"]]},
             hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>", row=row, col=col,
         )
         targets = pd.to_numeric(data["target"], errors="coerce")
         if targets.notna().any():
             figure.add_scatter(
-                x=data["month_start"], y=targets, mode="lines", name="SLA target", legendgroup="target",
-                showlegend=index == 0, line={"color": "#212121", "dash": "dash", "width": 1.5, "shape": "hv"},
+                x=data["month_start"], y=targets, mode="lines", name="SLA target", showlegend=False,
+                line={"color": "#212121", "dash": "dash", "width": 1.5, "shape": "hv"},
                 hovertemplate="%{x|%b %Y}: target %{y:.1%}<extra></extra>", row=row, col=col,
             )
         small = rates.max() < 0.1 if rates.notna().any() else False
         figure.update_yaxes(tickformat=".1%" if small else ".0%", rangemode="tozero", row=row, col=col)
         figure.update_xaxes(tickformat="%b\n%Y", row=row, col=col)
+    # The legend, once for all panels: the line, what the dot colours mean, the target.
+    legend = [("actual", "lines", {"color": WON_COLOUR, "width": 2}, None)]
+    legend += [(status, "markers", None, colour) for status, colour in STATUS_COLOURS.items() if status]
+    legend += [("SLA target", "lines", {"color": "#212121", "dash": "dash", "width": 1.5}, None)]
+    for name, mode, line, colour in legend:
+        figure.add_scatter(x=[None], y=[None], mode=mode, name=name, line=line,
+                           marker={"size": 8, "color": colour} if colour else None, hoverinfo="skip")
     figure.update_layout(
-        title=f"Conversion by month to {month:%B %Y} against the SLA target (dots: green on track, orange at risk, "
-              "red off track)",
+        title=f"Conversion by month to {month:%B %Y} against the SLA target",
         height=320 * rows, margin={**MARGIN, "t": 90}, legend={"orientation": "h", "y": -0.25},
     )
     return figure

@@ -16,7 +16,8 @@ from dashboard.review import MonthlyReview, ReviewError, monthly_review, parse_m
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--month", help="the month to review, YYYY-MM (default: the last complete month in the data)")
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="SLA config (default: sla_config.toml)")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
+                        help="SLA config (default: sla_config.toml)")
     parser.add_argument("--channel", help="only leads and deals of this channel")
     parser.add_argument("--segment", help="only leads and deals of this segment")
     parser.add_argument("--team", help="only leads and deals owned by this sales team")
@@ -70,6 +71,8 @@ def run_kpis(args: argparse.Namespace) -> int:
     print()
     for figure in attainment_figures(review):
         print(f"{figure.label}: {figure.value}" + (f" ({figure.delta})" if figure.delta else ""))
+    for note in review.notes:
+        print(f"note: {note}")
     print()
     print(funnel_table(review.funnel_month).to_string(index=False))
     print()

@@ -61,9 +61,9 @@ def attainment_figures(review: MonthlyReview) -> list[Figure]:
     if is_filtered(review.filters) and review.month_won_revenue is not None:
         share = review.month_won_revenue / att.month_won if att and att.month_won else None
         figures.append(Figure(
-            f"Won in {month_name(review)}: {review.filters.describe()}", money(review.month_won_revenue),
-            f"{formatting.pct(share)} of the company's" if share is not None else None, "off",
-            "Deals won in the month under the sidebar filters.",
+            "Won, filtered", money(review.month_won_revenue),
+            f"{formatting.pct(share)} of company" if share is not None else None, "off",
+            f"Deals won {month_name(review)} by {review.filters.describe()} (the sidebar filters).",
         ))
     if att is None:
         return figures
@@ -113,10 +113,10 @@ def funnel_table(steps) -> pd.DataFrame:
     """The funnel as display text; `Status` keeps the plain status for colouring."""
     return pd.DataFrame({
         "Stage": [step.label for step in steps],
-        "Count": [formatting.count(step.count, missing=step.note or "—") for step in steps],
+        "Count": [formatting.count(step.count) for step in steps],
         "% of previous": [
             f"{formatting.pct(step.rate_from_previous)} ({step_label(step)})" if step.rate_from_previous is not None
-            else "" for step in steps
+            else step.note for step in steps  # "not tracked", "not split by team"
         ],
         "% of first": [formatting.pct(step.rate_from_first, 2, missing="") for step in steps],
         "SLA target": [formatting.pct(step.target, missing="") for step in steps],
@@ -135,14 +135,25 @@ def forecast_table(review: MonthlyReview) -> pd.DataFrame | None:
     if fc.method == "pipeline":
         for stage in fc.stages:
             rows.append((f"Pipeline, {stage.label}",
-                         f"{formatting.count(stage.open_deals)} deals, {money(stage.open_amount)}",
+                         f"{formatting.count(stage.open_deals)} · {money(stage.open_amount)}",
                          formatting.pct(stage.win_rate, missing="no history"), money(stage.expected)))
         rows.append(("New deals", "", "", money(fc.new_deals_expected)))
     else:
         rows.append((f"Run rate, {fc.horizon_days} days", "", "", money(fc.total - fc.won_to_date)))
     rows.append((f"Forecast to {day_label(att.period_end)}", "", "", money(fc.total)))
     rows.append(("Quota", "", "", money(att.period_quota)))
-    return pd.DataFrame(rows, columns=["Part", "Open now", "Weight", "Expected"])
+    return pd.DataFrame(rows, columns=["Part", "Open deals · value", "Weight", "Expected"])
+
+
+def period_months_table(review: MonthlyReview) -> pd.DataFrame:
+    """The period month by month: quota share, won revenue, attainment."""
+    frame, currency = review.period_months, review.currency
+    return pd.DataFrame({
+        "Month": [f"{month:%b %Y}" for month in frame["month_start"]],
+        "Quota": [formatting.money(value, currency) for value in frame["quota"]],
+        "Won": [formatting.money(value, currency) for value in frame["won_revenue"]],
+        "Attainment": [formatting.pct(value) for value in frame["attainment_rate"]],
+    })
 
 
 def _value(row: ScorecardRow, value: float | None, currency: str) -> str:
@@ -178,12 +189,12 @@ def scorecard_table(rows: list[ScorecardRow] | tuple[ScorecardRow, ...], currenc
         "Owner": [OWNER_LABELS[row.owner] for row in rows],
         "KPI": [row.label for row in rows],
         "Target": [_value(row, row.target, currency) for row in rows],
-        "Actual": [row.note if row.note == "not tracked" else _value(row, row.actual, currency) for row in rows],
+        "Actual": [row.note if row.actual is None and row.note else _value(row, row.actual, currency) for row in rows],
         "Status": [row.status or "" for row in rows],
         "vs last month": [_delta(row, row.delta_month, currency) for row in rows],
         "vs last year": [_delta(row, row.delta_year, currency) for row in rows],
-        "Note": [row.note if row.note != "not tracked" else "" for row in rows],
-        "Teams": [", ".join(row.teams) for row in rows],
+        "Note": [row.note if row.actual is not None else "" for row in rows],
+        "Teams": [row.teams_label or ", ".join(row.teams) for row in rows],
     })
 
 
@@ -202,7 +213,7 @@ def durations_table(review: MonthlyReview) -> pd.DataFrame:
         records = data["records"].get(review.month)
         rows.append((label, _days(this), _days(before), formatting.count(records, missing="0")))
     return pd.DataFrame(rows, columns=["Transition", f"{review.month:%b %Y}", f"{review.previous_month:%b %Y}",
-                                       f"Records {review.month:%b}"])
+                                       "Records"])
 
 
 def _days(value) -> str:

@@ -16,7 +16,7 @@ from dashboard.kpis import KPIS
 OWNER_ORDER = ("marketing", "sales", "shared", "unassigned")
 OWNER_LABELS = {"marketing": "Marketing", "sales": "Sales", "shared": "Shared", "unassigned": "Not assigned"}
 NOT_TRACKED = "not tracked"
-COMPANY_TARGET = "the target is company-wide"
+COMPANY_TARGET = "company-wide target"
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class ScorecardRow:
     last_month: float | None  # None when the KPI or the month has no data
     year_ago: float | None
     note: str  # "not tracked", or why there is no target
+    teams_label: str = ""  # the teams in short: "Shared, all sales teams"
 
     @property
     def delta_month(self) -> float | None:
@@ -61,6 +62,19 @@ def kpi_owners(teams: Sequence[Team]) -> dict[str, tuple[str, tuple[str, ...]]]:
     }
 
 
+def teams_label(owning: Sequence[str], teams: Sequence[Team]) -> str:
+    """"Shared, all sales teams" rather than every name, when a function's teams all own it."""
+    parts = []
+    for function in OWNER_ORDER[:3]:
+        of_function = [team.name for team in teams if team.function == function]
+        named = [name for name in of_function if name in owning]
+        if len(named) > 1 and len(named) == len(of_function):
+            parts.append(f"all {function} teams")
+        else:
+            parts.extend(named)
+    return ", ".join(parts)
+
+
 def build_scorecard(
     teams: Sequence[Team],
     actuals: Mapping[str, float | None],
@@ -69,12 +83,14 @@ def build_scorecard(
     last_month: Mapping[str, float | None] | None = None,
     year_ago: Mapping[str, float | None] | None = None,
     is_filtered: bool = False,
+    reasons: Mapping[str, str] | None = None,
 ) -> list[ScorecardRow]:
     """One row per owned KPI, and per KPI that has a target but no owner ("Not assigned"),
     ordered marketing, sales, shared, then by the catalogue. Targets must already cover the
     range (counts pro-rated); under a channel, segment or team filter the count and revenue
     targets, which are company-wide, are not applied to the slice. A KPI with no value in
-    any of the months compared is "not tracked"."""
+    any of the months compared is "not tracked"; `reasons` says why a KPI has no value when the
+    cause is known (say "not split by team": leads have no team before hand-off)."""
     owners = kpi_owners(teams)
     keys = [key for key in KPIS if key in owners or key in targets]
     applied = {key: value for key, value in targets.items() if not (is_filtered and KPIS[key].is_additive)}
@@ -85,7 +101,9 @@ def build_scorecard(
         reading = readings[key]
         owner, owning_teams = owners.get(key, ("unassigned", ()))
         before, year = last_month.get(key), year_ago.get(key)
-        if reading.actual is None and before is None and year is None:
+        if reading.actual is None and key in (reasons or {}):
+            note = reasons[key]
+        elif reading.actual is None and before is None and year is None:
             note = NOT_TRACKED
         elif key in targets and key not in applied:
             note = COMPANY_TARGET
@@ -96,7 +114,7 @@ def build_scorecard(
         rows.append(ScorecardRow(
             key=key, label=reading.label, unit=reading.unit, owner=owner, teams=owning_teams,
             target=reading.target, actual=reading.actual, status=reading.status,
-            last_month=before, year_ago=year, note=note,
+            last_month=before, year_ago=year, note=note, teams_label=teams_label(owning_teams, teams),
         ))
     rows.sort(key=lambda row: OWNER_ORDER.index(row.owner))
     return rows

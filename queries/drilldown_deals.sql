@@ -53,4 +53,8 @@ final as (
 )
 
 select * from final
-order by coalesce(closed_at, proposal_at, created_at), deal_id
+-- the open pipeline biggest deal first; the other lists in the order things happened
+order by
+    case when $stage = 'pipeline' then amount end desc nulls last,
+    coalesce(closed_at, proposal_at, created_at),
+    deal_id

@@ -115,10 +115,10 @@ def test_attainment_in_a_month_with_no_won_deals(config):
 
 
 HISTORY = [
-    PipelineSnapshot({"proposal": PipelineSlice(2, 20_000, 1, 5_000), "no_proposal": PipelineSlice(4, 40_000, 1, 2_000)},
-                     new_won_amount=3_000),
-    PipelineSnapshot({"proposal": PipelineSlice(3, 30_000, 2, 10_000), "no_proposal": PipelineSlice(6, 60_000, 1, 3_000)},
-                     new_won_amount=5_000),
+    PipelineSnapshot({"proposal": PipelineSlice(2, 20_000, 1, 5_000),
+                      "no_proposal": PipelineSlice(4, 40_000, 1, 2_000)}, new_won_amount=3_000),
+    PipelineSnapshot({"proposal": PipelineSlice(3, 30_000, 2, 10_000),
+                      "no_proposal": PipelineSlice(6, 60_000, 1, 3_000)}, new_won_amount=5_000),
 ]
 NOW = {"proposal": PipelineSlice(1, 5_000), "no_proposal": PipelineSlice(2, 10_000)}
 

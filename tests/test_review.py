@@ -93,7 +93,7 @@ def test_filters_apply_to_the_funnel_and_scorecard_but_not_the_company_quota(res
     assert r.month_won_revenue == 10_000  # D1 only (L1 is paid)
     assert r.attainment.month_won == 37_000  # the quota is the company's
     rows = {row.key: row for row in r.scorecard}
-    assert rows["mqls"].target is None and rows["mqls"].note == "the target is company-wide"
+    assert rows["mqls"].target is None and rows["mqls"].note == "company-wide target"
     assert rows["mql_to_sql_rate"].target == 0.6  # rates still apply to a slice
     assert any("ignore the filters" in note for note in r.notes)
 
@@ -181,8 +181,20 @@ def test_the_payload_names_what_the_kpis_command_promises(reset_company):  # noq
                 "attainment_rate", "conversion_rates"):
         assert key in payload
     assert payload["conversion_rates"]["mql_to_sql_rate"] == {
-        "from": "mql", "to": "sql", "rate": pytest.approx(2 / 3, abs=1e-6), "rate_from_first": pytest.approx(2 / 550, abs=1e-6),
-        "target": 0.6, "status": "on track"}
+        "from": "mql", "to": "sql", "rate": pytest.approx(2 / 3, abs=1e-6),
+        "rate_from_first": pytest.approx(2 / 550, abs=1e-6), "target": 0.6, "status": "on track"}
     assert payload["period_quota"] == 350_000 and payload["quota_to_date"] == 43_750
     assert payload["sla_versions"] == [{"name": "A", "start": "2026-03-01", "end": "2026-03-15"},
                                        {"name": "B", "start": "2026-03-16", "end": "2026-03-31"}]
+
+
+def test_the_period_month_by_month_owes_only_its_own_days(reset_company):  # noqa: F811
+    r = review.monthly_review(reset_company, D(2026, 4, 1))
+    rows = r.period_months.set_index("month_start")
+    # B starts on 16 March: March owes 43,750 (its weight) and won D1 + D4; April runs to the 10th:
+    # it owes 87,500 × 10/30 so far and won D6
+    assert rows.loc[D(2026, 3, 1), "quota"] == pytest.approx(43_750)
+    assert rows.loc[D(2026, 3, 1), "won_revenue"] == 17_000
+    assert rows.loc[D(2026, 4, 1), "quota"] == pytest.approx(87_500 * 10 / 30)
+    assert rows.loc[D(2026, 4, 1), "won_revenue"] == 4_000
+    assert list(rows.index) == [D(2026, 3, 1), D(2026, 4, 1)]

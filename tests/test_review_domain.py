@@ -48,7 +48,7 @@ def test_scorecard_groups_kpis_by_owner_and_judges_each_against_its_target():
 
 def test_under_a_filter_company_wide_count_and_revenue_targets_are_not_applied():
     rows = {row.key: row for row in build_scorecard(TEAMS, ACTUALS, TARGETS, 0.10, LAST_MONTH, None, is_filtered=True)}
-    assert rows["mqls"].target is None and rows["mqls"].note == "the target is company-wide"
+    assert rows["mqls"].target is None and rows["mqls"].note == "company-wide target"
     assert rows["won_revenue"].target is None and rows["won_revenue"].status is None
     assert rows["mql_to_sql_rate"].target == 0.35 and rows["mql_to_sql_rate"].status == "off track"
 
@@ -146,3 +146,12 @@ def test_monthly_rates_are_the_step_rates_with_each_months_target():
     assert pd.isna(trend.loc[(dt.date(2026, 7, 1), "sql_to_proposal_rate"), "rate"])  # no SQLs to divide by
     untracked = monthly_rates(monthly, {**tracked, "proposal": False}, targets)
     assert "sql_to_proposal_rate" not in set(untracked["kpi"]) and "proposal_to_won_rate" not in set(untracked["kpi"])
+
+
+def test_teams_read_short_when_every_team_of_a_function_owns_the_kpi():
+    from dashboard.scorecard import teams_label
+
+    teams = [Team("Shared", "shared", ()), Team("East", "sales", ()), Team("West", "sales", ()),
+             Team("Brand", "marketing", ()), Team("Demand", "marketing", ())]
+    assert teams_label(("Shared", "East", "West"), teams) == "all sales teams, Shared"
+    assert teams_label(("East", "Demand"), teams) == "Demand, East"

@@ -134,18 +134,14 @@ def test_the_config_rules_score_the_hand_built_leads_as_worked_out_by_hand(lab_d
     assert total["mqls_per_rep"] == 2 and total["capacity_per_rep"] == 2
 
 
-def test_never_handed_off_leads_get_the_conversion_of_the_nearest_observed_band(lab_database):
+def test_never_handed_off_leads_get_the_conversion_of_the_nearest_observed_band(lab_database, monkeypatch):
     definition = lab_database.config.slas[0].lead_definition
     groups = groups_for(lab_database, ()).groups
     scores = lab.group_scores(groups, definition.rules)
     # With at least 2 observed leads per band: band 30-39 has L01 L04 L07 L10 L12 L15 observed
     # (6): SQLs L01 L07 L10 (3/6 = 0.5), won L01 L10 L12 (0.5), revenue 55,000 / 6.
-    original = lab.MIN_BAND_OBSERVED
-    lab.MIN_BAND_OBSERVED = 2
-    try:
-        hist = lab.score_histogram(groups, scores, definition.rules, lab.BAND)
-    finally:
-        lab.MIN_BAND_OBSERVED = original
+    monkeypatch.setattr(lab, "MIN_BAND_OBSERVED", 2)
+    hist = lab.score_histogram(groups, scores, definition.rules, lab.BAND)
     total = lab.evaluate(hist, 30).total
     # At 30 the MQLs add L09 and L17 (score 30, never handed off): 12 MQLs, 2 estimated,
     # each with 0.5 SQL, 0.5 won and 55,000 / 6 revenue: 1 SQL, 1 won, 18,333.33.

@@ -204,6 +204,9 @@ else:
         "fewer and sooner = handed back early (outside the rule)."
     )
     st.plotly_chart(team_charts.hand_back_figure(data.hand_back_reasons), key="hand_back_chart")
+    if (data.hand_backs["later_outcome"].astype(str) == "No later activity").all():
+        st.caption(f"None of these leads has been handed off again, become an SQL or been won since, as of "
+                   f"{data.as_of:%d %b %Y}.")
     st.dataframe(data.hand_back_reasons, hide_index=True, key="hand_back_table", column_config={
         "reason": "Reason", "leads": "Leads",
         "median_attempts": st.column_config.NumberColumn("Median attempts", format="%.0f"),

@@ -107,7 +107,10 @@ if revenue.won_deals_without_amount:
 st.subheader("Trend and speed")
 left, right = st.columns(2)
 monthly = data.monthly
-left.plotly_chart(charts.monthly_stages_figure(monthly), key="monthly_chart")
+if nothing_found:
+    left.info("No stage volumes to chart: no records in this range.")
+else:
+    left.plotly_chart(charts.monthly_stages_figure(monthly), key="monthly_chart")
 left.download_button("Download monthly volumes (CSV)", monthly.to_csv(index=False), file_name="funnel_by_month.csv",
                      mime="text/csv", key="download_monthly")
 durations = data.durations

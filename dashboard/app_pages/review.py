@@ -80,17 +80,15 @@ if att is not None:
         if table is not None:
             st.markdown("**How the forecast is made**")
             st.dataframe(table, hide_index=True, key="review_forecast_table", column_config={
-                "Part": st.column_config.TextColumn(width="medium"),
-                "Open now": st.column_config.TextColumn(width="medium"),
-                "Weight": st.column_config.TextColumn(width="small", help="The share of such pipeline's value won "
-                                                      "within the same number of days, in the past"),
-                "Expected": st.column_config.TextColumn(width="small"),
+                "Weight": st.column_config.TextColumn(help="The share of such pipeline's value won within the same "
+                                                      "number of days, in the past"),
             })
             st.caption(att.forecast.explanation)
         else:
             st.markdown(f"**{att.sla_name} has ended.** Its result is final: "
                         f"{formatting.money(att.won_to_date, review.currency)}, "
-                        f"{formatting.pct(att.attainment_rate)} of the quota.")
+                        f"{formatting.pct(att.attainment_rate)} of the quota. Month by month:")
+            st.dataframe(review_view.period_months_table(review), hide_index=True, key="review_period_months")
 elif review.sla is None:
     st.info("No SLA version covers this month, so there is no quota to measure against. "
             "Add an [[sla]] block for it in the SLA config.")
@@ -134,7 +132,10 @@ if scorecard.empty:
     st.info("No KPIs are owned by a team or have a target in the SLA config ([[teams]] kpis, [sla.targets]).")
 else:
     st.dataframe(_styled(scorecard), hide_index=True, key="review_scorecard", height=35 * (len(scorecard) + 1) + 3,
-                 column_config={"Teams": st.column_config.TextColumn(width="large")})
+                 column_config={"Note": st.column_config.TextColumn(width="medium"),
+                                "Teams": st.column_config.TextColumn(width="medium")})
+    st.caption("Owner: the function whose teams list the KPI in the SLA config; a KPI listed by teams of more than "
+               "one function is shared.")
     st.caption("Change against last month and the same month last year, where the data reaches back; rates in "
                "percentage points. Count and revenue targets are per month and pro-rated by day.")
 

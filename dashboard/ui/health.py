@@ -108,16 +108,18 @@ def banner_text(report: ValidationReport, tables: tuple[str, ...] | None) -> str
             "cannot be trusted until they are fixed.\n" + "\n".join(lines))
 
 
-def show_banner(page_title: str) -> None:
-    """Above the page: a short warning and a link to Data health when its data has errors."""
+def show_banner(page_title: str, container=None) -> None:
+    """Above the page (in `container`, reserved at the top): a short warning and a link to
+    Data health when the page's data has errors."""
     report = current_report(wait=BANNER_WAIT_SECONDS)  # on Data health too: the sidebar status uses it
     if page_title == HEALTH_TITLE:
         return
-    if report is None:
-        if is_checking():  # a large extract: show the banner as soon as the checks finish
-            _banner_when_checked(page_title)
-        return
-    _draw_banner(report, page_title)
+    with container if container is not None else st.container():
+        if report is None:
+            if is_checking():  # a large extract: show the banner as soon as the checks finish
+                _banner_when_checked(page_title)
+            return
+        _draw_banner(report, page_title)
 
 
 @st.fragment(run_every=5)
