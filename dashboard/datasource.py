@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from duckdb import CaseExpression, ColumnExpression, ConstantExpression, FunctionExpression
 
 from dashboard.config import Config, TableSource
@@ -136,6 +137,7 @@ class Database:
         self._lock = threading.Lock()
         self.version = ""
         self.catalog = Catalog()
+        self._remembered: dict[str, pd.DataFrame] = {}
         self.refresh()
 
     def _connect(self, threads: int | None, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
@@ -159,6 +161,7 @@ class Database:
         with self._lock:
             self.catalog = self._build_views()
             self.version = version
+            self._remembered = {}
         return True
 
     def _build_views(self) -> Catalog:
@@ -226,6 +229,7 @@ class Database:
         with self._lock:
             self._leave_out(self.catalog, problems)
             self._build_models()
+            self._remembered = {}
 
     def _leave_out(self, catalog: Catalog, problems: list[Problem]) -> None:
         for problem in problems:
@@ -398,15 +402,39 @@ class Database:
         bound = {key: params[key] for key in needed}
         cursor = self._connection.cursor()
         try:
-            return cursor.execute(sql, bound).df()
+            return arrow_to_pandas(cursor.sql(sql, params=bound).to_arrow_table())
         finally:
             cursor.close()
+
+    def query_once(self, name: str) -> pd.DataFrame:
+        """A query without parameters, run once per data version: the as-of date and the filter
+        values are asked for by every page, and each ask scans every table."""
+        result = self._remembered.get(name)
+        if result is None:
+            result = self.query(name)
+            self._remembered[name] = result
+        return result.copy()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._connection.cursor()
 
     def close(self) -> None:
         self._connection.close()
+
+
+def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """A query result as pandas, through Arrow: text columns arrive as Arrow-backed strings without
+    a Python object per value (DuckDB's `.df()` makes one, the slow part of a 100k-row result).
+    Decimals become floats and dates timestamps, as `.df()` gives them, so callers see one dtype
+    per SQL type."""
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        if pa.types.is_decimal(field.type):
+            column = column.cast(pa.float64())
+        elif pa.types.is_date(field.type):
+            column = column.cast(pa.timestamp("us"))
+        columns.append(column)
+    return pa.table(columns, names=table.column_names).to_pandas()
 
 
 # Source types that convert to the contract type without any value failing.

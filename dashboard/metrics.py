@@ -30,19 +30,19 @@ def data_as_of(database: Database) -> dt.date | None:
     """The as-of date: from the config when set, else the day of the latest event in the data."""
     if database.config.data.as_of is not None:
         return database.config.data.as_of
-    latest = database.query("data_as_of")
+    latest = database.query_once("data_as_of")
     if latest.empty:
         return None
     return pd.Timestamp(latest["latest_at"].max()).date()
 
 
 def latest_by_table(database: Database) -> dict[str, dt.date]:
-    latest = database.query("data_as_of")
+    latest = database.query_once("data_as_of")
     return {row.table_name: pd.Timestamp(row.latest_at).date() for row in latest.itertuples()}
 
 
 def filter_values(database: Database) -> dict[str, list[str]]:
-    values = database.query("filter_values")
+    values = database.query_once("filter_values")
     return {dimension: group["value"].tolist() for dimension, group in values.groupby("dimension")}
 
 

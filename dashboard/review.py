@@ -47,6 +47,7 @@ from dashboard.kpis import STEP_RATE_KPIS
 from dashboard.contract import STAGE_NAMES
 from dashboard.scorecard import ScorecardRow, build_scorecard
 from dashboard.trends import monthly_rates
+from dashboard.parallel import concurrently
 
 TREND_MONTHS = 12
 DURATION_TRANSITIONS = ("lead_to_mql", "mql_to_sql", "sql_to_proposal", "proposal_to_won", "deal_to_won")
@@ -299,8 +300,17 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
     notes = []
 
     month_targets = range_targets(config, month, cutoff)
-    funnel_month = metrics.funnel(database, month, cutoff, filters, metrics.PERIOD, month_targets, band, as_of)
-    revenue_month = metrics.revenue_summary(database, month, cutoff, filters)
+    trend_start = max(add_months(month, -(TREND_MONTHS - 1)), months.first)
+    comparison_ranges = [comparison_range(month, cutoff, months_back) for months_back in (1, 12)]
+    funnel_month, revenue_month, actuals, last_month, last_year, monthly, durations = concurrently(
+        lambda: metrics.funnel(database, month, cutoff, filters, metrics.PERIOD, month_targets, band, as_of),
+        lambda: metrics.revenue_summary(database, month, cutoff, filters),
+        lambda: kpi_actuals(database, month, cutoff, filters),
+        *(lambda start=start, end=end: kpi_actuals(database, start, end, filters) if start >= months.first else None
+          for start, end in comparison_ranges),
+        lambda: metrics.monthly_funnel(database, trend_start, cutoff, filters),
+        lambda: _durations(database, trend_start, cutoff, filters),
+    )
 
     funnel_period: list[FunnelStep] = []
     att, pipeline_deals = None, None
@@ -338,22 +348,13 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
     targets = dict(month_targets)
     if att is not None:
         targets["won_revenue"] = att.month_quota
-    actuals = kpi_actuals(database, month, cutoff, filters)
-    comparisons = []
-    for months_back in (1, 12):
-        start, end = comparison_range(month, cutoff, months_back)
-        comparisons.append(kpi_actuals(database, start, end, filters) if start >= months.first else None)
     reasons = {key: step.note for step in funnel_month.steps if step.note for key in STAGE_KPIS[step.stage]}
-    scorecard = build_scorecard(config.teams, actuals, targets, band, comparisons[0], comparisons[1], filtered,
-                                reasons)
+    scorecard = build_scorecard(config.teams, actuals, targets, band, last_month, last_year, filtered, reasons)
 
     # Trends over the last twelve months (or since the data starts).
-    trend_start = max(add_months(month, -(TREND_MONTHS - 1)), months.first)
-    monthly = metrics.monthly_funnel(database, trend_start, cutoff, filters)
     targets_by_month = {m: range_targets(config, m, min(month_end(m), cutoff))
                         for m in month_starts(trend_start, cutoff)}
     trend = monthly_rates(monthly, metrics.tracked_stages(database), targets_by_month, filters, band)
-    durations = _durations(database, trend_start, cutoff, filters)
 
     currency = sla.currency if sla else (config.slas[-1].currency if config.slas else "USD")
     lines = headlines(*month_texts(month, cutoff), att, scorecard, currency, filters.describe() if filtered else "")

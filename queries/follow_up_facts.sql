@@ -28,6 +28,15 @@ with handed_off as (
         and ($team is null or owner_team = $team)
 ),
 
+-- A touch before $start cannot follow a hand-off in the range; saying so lets the scan skip
+-- the row groups of earlier touches (the join alone would read all of them).
+recent_touches as (
+    select lead_id, touched_at
+    from touches
+    where touched_at >= $start
+        and touched_at < $as_of_end
+),
+
 lead_touches as (
     select
         handed_off.lead_id,
@@ -37,16 +46,15 @@ lead_touches as (
         count(case when touches.touched_at < handed_off.mql_at + $attempt_window then 1 end)
             as attempts_in_window
     from handed_off
-    inner join touches
+    inner join recent_touches as touches
         on touches.lead_id = handed_off.lead_id
         and touches.touched_at >= handed_off.mql_at
-        and touches.touched_at < $as_of_end
     group by handed_off.lead_id
 ),
 
 won_deals as (
     select lead_id, min(closed_at) as won_at, sum(amount) as won_amount
-    from deals
+    from funnel_deals
     where status = 'won'
         and closed_at < $as_of_end
         and lead_id is not null

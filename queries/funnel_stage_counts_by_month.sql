@@ -2,15 +2,7 @@
 -- Grain: one row per month that has at least one event; the caller fills empty months.
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all).
-with filtered_leads as (
-    select created_at, mql_at, sql_at
-    from funnel_leads
-    where ($channel is null or channel = $channel)
-        and ($segment is null or segment = $segment)
-        and ($team is null or owner_team = $team)
-),
-
-filtered_deals as (
+with filtered_deals as (
     select proposal_at, closed_at, status, amount
     from funnel_deals
     where ($channel is null or channel = $channel)
@@ -19,17 +11,34 @@ filtered_deals as (
 ),
 
 -- Each branch filters on its own date column so date pruning applies per branch.
+-- The lead branches read funnel_leads directly: DuckDB materialises a CTE used more than
+-- once, which would scan every lead instead of the row groups in the range.
 events as (
     select cast(date as timestamp) as happened_at, 'traffic' as stage, sessions as quantity, 0 as amount
     from traffic
     where ($channel is null or channel = $channel)
         and date >= cast($start as date) and date < cast($end as date)
     union all
-    select created_at, 'lead', 1, 0 from filtered_leads where created_at >= $start and created_at < $end
+    select created_at, 'lead', 1, 0
+    from funnel_leads
+    where created_at >= $start and created_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
     union all
-    select mql_at, 'mql', 1, 0 from filtered_leads where mql_at >= $start and mql_at < $end
+    select mql_at, 'mql', 1, 0
+    from funnel_leads
+    where mql_at >= $start and mql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
     union all
-    select sql_at, 'sql', 1, 0 from filtered_leads where sql_at >= $start and sql_at < $end
+    select sql_at, 'sql', 1, 0
+    from funnel_leads
+    where sql_at >= $start and sql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
     union all
     select proposal_at, 'proposal', 1, 0 from filtered_deals where proposal_at >= $start and proposal_at < $end
     union all

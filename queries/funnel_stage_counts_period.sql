@@ -12,21 +12,34 @@ with sessions_in_range as (
         and ($channel is null or channel = $channel)
 ),
 
--- Each stage is counted from its own filtered scan so that, with extracts sorted by date,
--- the date predicate lets DuckDB skip the row groups outside the range.
-lead_filter as (
-    select created_at, mql_at, sql_at
+-- Each stage is counted from its own scan with its own date predicate, so that with extracts
+-- sorted by date DuckDB skips the row groups outside the range. A shared filtered-leads CTE
+-- would read cleaner but DuckDB materialises a CTE used more than once, scanning every lead.
+leads_created as (
+    select count(*) as leads
     from funnel_leads
-    where ($channel is null or channel = $channel)
+    where created_at >= $start and created_at < $end
+        and ($channel is null or channel = $channel)
         and ($segment is null or segment = $segment)
         and ($team is null or owner_team = $team)
 ),
 
-lead_stages as (
-    select
-        (select count(*) from lead_filter where created_at >= $start and created_at < $end) as leads,
-        (select count(*) from lead_filter where mql_at >= $start and mql_at < $end) as mqls,
-        (select count(*) from lead_filter where sql_at >= $start and sql_at < $end) as sqls
+mqls_handed_off as (
+    select count(*) as mqls
+    from funnel_leads
+    where mql_at >= $start and mql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
+),
+
+sqls_accepted as (
+    select count(*) as sqls
+    from funnel_leads
+    where sql_at >= $start and sql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
 ),
 
 deal_filter as (
@@ -53,14 +66,16 @@ deal_stages as (
 final as (
     select
         sessions_in_range.sessions,
-        lead_stages.leads,
-        lead_stages.mqls,
-        lead_stages.sqls,
+        leads_created.leads,
+        mqls_handed_off.mqls,
+        sqls_accepted.sqls,
         deal_stages.proposals,
         deal_stages.won,
         deal_stages.sales_sourced_won
     from sessions_in_range
-    cross join lead_stages
+    cross join leads_created
+    cross join mqls_handed_off
+    cross join sqls_accepted
     cross join deal_stages
 )
 

@@ -6,24 +6,44 @@
 --   channel or segment are grouped under value NULL.
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all).
-with filtered_leads as (
-    select channel, segment, created_at, mql_at, sql_at, recycled_at, disqualified_at
+-- One row per lead event in the range, each stage read by its own scan with its own date
+-- predicate so that the scans skip the row groups outside the range (one scan of every lead
+-- with a CASE per stage reads them all).
+with lead_events as (
+    select channel, segment, 1 as is_lead, 0 as is_mql, 0 as is_sql, 0 as is_recycled, 0 as is_disqualified
     from funnel_leads
-    where ($channel is null or channel = $channel)
+    where created_at >= $start and created_at < $end
+        and ($channel is null or channel = $channel)
         and ($segment is null or segment = $segment)
         and ($team is null or owner_team = $team)
-),
-
-lead_events as (
-    select
-        channel,
-        segment,
-        case when created_at >= $start and created_at < $end then 1 else 0 end as is_lead,
-        case when mql_at >= $start and mql_at < $end then 1 else 0 end as is_mql,
-        case when sql_at >= $start and sql_at < $end then 1 else 0 end as is_sql,
-        case when recycled_at >= $start and recycled_at < $end then 1 else 0 end as is_recycled,
-        case when disqualified_at >= $start and disqualified_at < $end then 1 else 0 end as is_disqualified
-    from filtered_leads
+    union all
+    select channel, segment, 0, 1, 0, 0, 0
+    from funnel_leads
+    where mql_at >= $start and mql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
+    union all
+    select channel, segment, 0, 0, 1, 0, 0
+    from funnel_leads
+    where sql_at >= $start and sql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
+    union all
+    select channel, segment, 0, 0, 0, 1, 0
+    from funnel_leads
+    where recycled_at >= $start and recycled_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
+    union all
+    select channel, segment, 0, 0, 0, 0, 1
+    from funnel_leads
+    where disqualified_at >= $start and disqualified_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
 ),
 
 won_deals as (

@@ -1,8 +1,9 @@
 -- Each rep's work in the range, for the leaderboard: leads handed to the rep (MQLs) and
 -- accepted (SQLs) as lead owner, and the deals the rep owns: proposals sent, deals won and
 -- lost, won revenue, average won deal and median sales cycle (deal created to won).
--- Grain: one row per rep: every rep_id of the reps extract, plus owner ids of leads or deals
---   missing from it; with $team set, only the reps of that team.
+-- Grain: one row per rep: every rep_id of the reps extract, plus the owner ids missing from it
+--   of deals, and of leads handed off or accepted in the range (a lead owner with no MQL or SQL
+--   in the range has nothing to show); with $team set, only the reps of that team.
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all). Channel and segment apply to deals
 --   through their lead, as in the funnel.
@@ -13,23 +14,27 @@ with rep_attributes as (
     group by rep_id
 ),
 
-owners as (
-    select rep_id from reps
-    union
-    select owner_id from leads where owner_id is not null
-    union
-    select owner_id from deals where owner_id is not null
+-- MQLs and SQLs are read by one scan each, filtered on their own date, so that the scans
+-- skip the row groups outside the range (one scan counting both would read every lead).
+lead_events as (
+    select owner_id, 1 as is_mql, 0 as is_sql
+    from funnel_leads
+    where mql_at >= $start and mql_at < $end
+        and owner_id is not null
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+    union all
+    select owner_id, 0, 1
+    from funnel_leads
+    where sql_at >= $start and sql_at < $end
+        and owner_id is not null
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
 ),
 
 lead_work as (
-    select
-        owner_id,
-        count(case when mql_at >= $start and mql_at < $end then 1 end) as mqls,
-        count(case when sql_at >= $start and sql_at < $end then 1 end) as sqls
-    from funnel_leads
-    where owner_id is not null
-        and ($channel is null or channel = $channel)
-        and ($segment is null or segment = $segment)
+    select owner_id, sum(is_mql) as mqls, sum(is_sql) as sqls
+    from lead_events
     group by owner_id
 ),
 
@@ -59,6 +64,14 @@ deal_work as (
             as sales_cycle_days
     from deals_in_range
     group by owner_id
+),
+
+owners as (
+    select rep_id from reps
+    union
+    select owner_id from lead_work
+    union
+    select owner_id from funnel_deals where owner_id is not null
 ),
 
 final as (

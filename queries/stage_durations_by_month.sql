@@ -5,15 +5,7 @@
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all).
 -- Records whose later stage precedes the earlier one are left out of the median.
-with filtered_leads as (
-    select created_at, mql_at, sql_at
-    from funnel_leads
-    where ($channel is null or channel = $channel)
-        and ($segment is null or segment = $segment)
-        and ($team is null or owner_team = $team)
-),
-
-filtered_deals as (
+with filtered_deals as (
     select created_at, proposal_at, closed_at, status, lead_sql_at
     from funnel_deals
     where ($channel is null or channel = $channel)
@@ -28,14 +20,22 @@ won_deals as (
 ),
 
 -- Each branch filters on the column of its later stage, so date pruning applies per branch.
+-- The lead branches read funnel_leads directly: DuckDB materialises a CTE used twice, which
+-- would scan every lead instead of the row groups in the range.
 transitions as (
     select 1 as transition_order, 'lead_to_mql' as transition, created_at as from_at, mql_at as to_at
-    from filtered_leads
+    from funnel_leads
     where mql_at >= $start and mql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
     union all
     select 2, 'mql_to_sql', mql_at, sql_at
-    from filtered_leads
+    from funnel_leads
     where sql_at >= $start and sql_at < $end
+        and ($channel is null or channel = $channel)
+        and ($segment is null or segment = $segment)
+        and ($team is null or owner_team = $team)
     union all
     select 3, 'sql_to_proposal', lead_sql_at, proposal_at
     from filtered_deals

@@ -149,6 +149,16 @@ def test_new_extract_files_show_up_after_refresh(company):
     assert company.refresh() is False
 
 
+def test_the_as_of_date_is_remembered_per_data_version_and_moves_with_new_extracts(company):
+    from tests.builders import write_table
+
+    before = metrics.data_as_of(company)
+    write_table(company.folder, "leads", LEADS + [{"lead_id": "L9", "created_at": "2026-12-24"}])
+    assert metrics.data_as_of(company) == before  # unchanged until the extracts are read again
+    assert company.refresh() is True
+    assert metrics.data_as_of(company) == dt.date(2026, 12, 24)
+
+
 def test_an_export_of_won_deals_only_has_no_win_rate(tmp_path):
     database = build_database(
         tmp_path / "extracts", {"leads": LEADS, "deals": [d for d in DEALS if d["status"] == "won"]},
@@ -187,3 +197,21 @@ def test_a_table_can_be_a_glob_or_a_hive_partitioned_folder(tmp_path):
     assert database.catalog.problems == []
     steps = {step.stage: step.count for step in metrics.funnel(database, *MARCH).steps}
     assert (steps["lead"], steps["mql"], steps["won"]) == (5, 3, 3)
+
+
+def test_query_results_come_back_with_one_pandas_dtype_per_sql_type():
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    from dashboard.datasource import arrow_to_pandas
+
+    frame = arrow_to_pandas(pa.table({
+        "amount": pa.array([Decimal("1250.50"), None], pa.decimal128(18, 2)),
+        "closed_on": pa.array([dt.date(2026, 3, 1), None]),
+        "owner_name": pa.array(["Ana", None]),
+    }))
+    assert frame["amount"].dtype == "float64" and frame["amount"].iloc[0] == 1250.5
+    assert str(frame["closed_on"].dtype).startswith("datetime64")
+    assert frame["closed_on"].iloc[0] == dt.datetime(2026, 3, 1)
+    assert frame["owner_name"].iloc[0] == "Ana" and frame["owner_name"].isna().iloc[1]
