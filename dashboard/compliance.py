@@ -29,6 +29,7 @@ from dashboard.follow_up import (
     summarise,
 )
 from dashboard.funnel import Filters
+from dashboard.parallel import concurrently
 
 REP_KEYS = ("owner_id", "owner_name", "owner_team")
 TEAM_KEYS = ("owner_team",)
@@ -138,16 +139,19 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
     track = tracking(database)
     rules = rules_for(database.config)
     used = tuple(rule for rule in rules.values() if rule.start <= end and rule.end >= start)
-    leads = evaluated_leads(database, start, end, filters, as_of)
+    leads, backs = concurrently(
+        lambda: evaluated_leads(database, start, end, filters, as_of),
+        lambda: hand_backs(database, start, end, filters, as_of),
+    )
+    all_handed_off = leads
     if not track.touches:
         # Without touches nothing is known about follow-up: no status rather than "never touched".
         leads = leads.iloc[0:0]
-    backs = hand_backs(database, start, end, filters, as_of)
     totals = records(summarise(leads))[0]
     recycled = int((backs["exit_kind"] == "recycled").sum()) if track.recycled else None
     kpis = follow_up_rates(leads, recycled) if track.touches else {
         "first_touch_within_sla_rate": None, "min_attempts_met_rate": None,
-        "recycle_rate": follow_up_rates(evaluated_leads(database, start, end, filters, as_of), recycled)["recycle_rate"],
+        "recycle_rate": follow_up_rates(all_handed_off, recycled)["recycle_rate"],
     }
     if not track.hand_offs:
         kpis = dict.fromkeys(kpis)
