@@ -34,18 +34,20 @@ def data_dir_for(root: Path, leads: int, seed: int) -> Path:
 
 
 def ensure_data(root: Path, leads: int, seed: int) -> tuple[Path, float | None]:
-    """Reuse a complete data set of this size and seed, or generate it (returns seconds taken)."""
-    from dashboard.generate import generate
+    """Reuse a complete data set of this size and seed written with today's file layout, or
+    generate it (returns seconds taken). The layout (row-group size) is part of the key because
+    it changes how much a date filter skips: an older set would time a different layout."""
+    from dashboard.generate import ROW_GROUP_SIZE, generate
 
     folder = data_dir_for(root, leads, seed)
     marker = folder / "complete.json"
-    if marker.is_file():
+    if marker.is_file() and json.loads(marker.read_text()).get("row_group_size") == ROW_GROUP_SIZE:
         return folder, None
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     counts = generate(folder, leads=leads, seed=seed)
     seconds = time.perf_counter() - started
-    marker.write_text(json.dumps({"rows": counts, "seconds": seconds}))
+    marker.write_text(json.dumps({"rows": counts, "seconds": seconds, "row_group_size": ROW_GROUP_SIZE}))
     return folder, seconds
 
 

@@ -29,3 +29,14 @@ def test_bench_reuses_a_data_set_of_the_same_size_and_seed(tmp_path, monkeypatch
     capsys.readouterr()
     main(["bench", "--leads", "5000", "--repeat", "1", "--data-dir", str(tmp_path), "--json"])
     assert json.loads(capsys.readouterr().out)["runs"][0]["generate_s"] is None
+
+
+def test_a_data_set_written_with_another_file_layout_is_generated_again(tmp_path):
+    from dashboard.bench import ensure_data
+
+    folder, first = ensure_data(tmp_path, 3000, 7)
+    assert first is not None
+    assert ensure_data(tmp_path, 3000, 7)[1] is None
+    marker = folder / "complete.json"
+    marker.write_text(json.dumps({**json.loads(marker.read_text()), "row_group_size": 1_000_000}))
+    assert ensure_data(tmp_path, 3000, 7)[1] is not None
