@@ -94,6 +94,18 @@ def test_scoring_lab_rule_edit_rescores_exactly_the_leads_it_reads(lab_config):
     assert not app.error
 
 
+def test_scoring_lab_keeps_an_edited_rule_after_a_visit_to_another_page(lab_config):
+    app = open_page(LAB)
+    app.number_input(key="lab_r0_points").set_value(50).run()
+    assert metrics(app)["MQLs"] == "12"
+    app.switch_page(PLANNER).run()  # Streamlit drops the lab's widget state on this run
+    assert not app.exception
+    app.switch_page(LAB).run()
+    assert not app.exception
+    assert app.number_input(key="lab_r0_points").value == 50
+    assert metrics(app)["MQLs"] == "12"
+
+
 def test_scoring_lab_asks_for_attributes_when_the_extract_has_none(hand_built_config):  # noqa: F811
     app = open_page(LAB)
     assert not app.exception

@@ -141,7 +141,8 @@ else:
         "Hours overdue": st.column_config.NumberColumn(format="%.1f", help="Working hours past the deadline; "
                                                         "negative: working hours left"),
     })
-    st.download_button("Download overdue leads (CSV)", overdue.to_csv(index=False), key="download_overdue",
+    st.download_button("Download overdue leads (CSV)", lambda frame=overdue: frame.to_csv(index=False),
+                       key="download_overdue",
                        file_name=f"overdue_{data.as_of}.csv", mime="text/csv")
 
 st.subheader("Every lead handed off")
@@ -159,25 +160,28 @@ if statuses:
     leads = leads[leads["status"].astype(str).isin(statuses)]
 counts = for_rep(data.leads)["status"].value_counts().reindex(list(STATUSES), fill_value=0)
 st.caption(" · ".join(f"{status}: **{count:,}**" for status, count in counts.items()))
-listed = pd.DataFrame({
-    "Lead": leads["lead_id"],
-    "Owner": [team_charts.rep_label(n, i) for n, i in zip(leads["owner_name"], leads["owner_id"])],
-    "Status": leads["status"].astype(str),
-    "Handed off": business_time(leads["mql_at"], timezone),
-    "Hours to first touch": leads["hours_to_first_touch"],
-    "Attempts in window": leads["attempts_in_window"],
-    "Attempts needed": leads["min_attempts"],
-    "Channel": leads["channel"],
-    "SLA": leads["sla_name"],
-}).sort_values("Handed off", ascending=False)
+# The table shows the latest hand-offs, formatted; at ten million leads a range holds hundreds
+# of thousands, so only the shown rows are formatted and the CSV is written when asked for.
 LIMIT = 2000
-st.dataframe(listed.head(LIMIT), hide_index=True, key="leads_table", column_config={
+latest = leads.sort_values("mql_at", ascending=False).head(LIMIT)
+listed = pd.DataFrame({
+    "Lead": latest["lead_id"],
+    "Owner": [team_charts.rep_label(n, i) for n, i in zip(latest["owner_name"], latest["owner_id"])],
+    "Status": latest["status"].astype(str),
+    "Handed off": business_time(latest["mql_at"], timezone),
+    "Hours to first touch": latest["hours_to_first_touch"],
+    "Attempts in window": latest["attempts_in_window"],
+    "Attempts needed": latest["min_attempts"],
+    "Channel": latest["channel"],
+    "SLA": latest["sla_name"],
+})
+st.dataframe(listed, hide_index=True, key="leads_table", column_config={
     "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
     "Hours to first touch": st.column_config.NumberColumn(format="%.1f", help="Working hours"),
 })
-if len(listed) > LIMIT:
-    st.caption(f"Showing the latest {LIMIT:,} of {len(listed):,} leads; the download has them all.")
-st.download_button("Download these leads (CSV)", leads.to_csv(index=False), key="download_leads",
+if len(leads) > LIMIT:
+    st.caption(f"Showing the latest {LIMIT:,} of {len(leads):,} leads; the download has them all.")
+st.download_button("Download these leads (CSV)", lambda frame=leads: frame.to_csv(index=False), key="download_leads",
                    file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
 
 st.subheader("Why it matters: response time and conversion")
@@ -213,5 +217,5 @@ else:
         "median_days_in_sales": st.column_config.NumberColumn("Median days with sales", format="%.0f"),
         "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
     })
-    st.download_button("Download the leads handed back (CSV)", data.hand_backs.to_csv(index=False),
+    st.download_button("Download the leads handed back (CSV)", lambda frame=data.hand_backs: frame.to_csv(index=False),
                        key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv")

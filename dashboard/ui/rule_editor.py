@@ -19,6 +19,9 @@ NUMERIC_OPS = (">=", ">", "<=", "<", "=", "!=", "in", "not in")
 LABEL_OPS = ("in", "not in", "=", "!=")
 FLAG_OPS = ("=", "!=")
 IDS, NEXT, BASE = "lab_rule_ids", "lab_next_rule_id", "lab_rules_base"
+# The rules as last drawn, under a key no widget owns: Streamlit drops a widget's state on a run
+# of another page, so coming back to the lab rebuilds the widgets from this copy.
+KEPT = "lab_rules_kept"
 URL_KEY = "lab_rules"
 
 
@@ -75,8 +78,11 @@ def reset(rules: Sequence[ScoringRule], base_name: str) -> None:
 
 def ensure(rules: Sequence[ScoringRule], base_name: str) -> None:
     """Load the base rules on first use and when the SLA version changes; on first use a
-    proposal in the URL wins."""
-    if st.session_state.get(BASE) == base_name and IDS in st.session_state:
+    proposal in the URL wins. Back from another page, the rules being edited are restored."""
+    state = st.session_state
+    if state.get(BASE) == base_name and IDS in state:
+        if any(_key(rule_id, "attribute") not in state for rule_id in state[IDS]):
+            reset(state.get(KEPT, rules), base_name)
         return
     first_use = IDS not in st.session_state
     from_url = decode(st.query_params.get(URL_KEY)) if first_use else None
@@ -161,6 +167,7 @@ def current_rules() -> tuple[ScoringRule, ...]:
         else:
             value = state.get(_key(rule_id, "label"), "")
         rules.append(ScoringRule(attribute=attribute, op=op, value=value, points=points))
+    state[KEPT] = tuple(rules)
     return tuple(rules)
 
 

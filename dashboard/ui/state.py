@@ -75,9 +75,26 @@ def _url_date(name: str) -> dt.date | None:
         return None
 
 
-def _reset_range_to_sla(config: Config, as_of: dt.date) -> None:
-    sla = config.sla_named(st.session_state["sla"])
-    st.session_state["date_range"] = (sla.start, min(sla.end, max(as_of, sla.start)))
+# The SLA version and date range live under keys no widget owns. Streamlit drops a widget's
+# state on a run that does not draw it (the monthly review picks its own month), and a widget
+# drawn again after that can come back at its first option; so the widgets are given the kept
+# value before each draw and hand changes back through their callbacks.
+KEPT_SLA, KEPT_RANGE = "kept_sla", "kept_date_range"
+
+
+def _sla_range(config: Config, as_of: dt.date, sla_name: str) -> tuple[dt.date, dt.date]:
+    sla = config.sla_named(sla_name)
+    return sla.start, min(sla.end, max(as_of, sla.start))
+
+
+def _sla_changed(config: Config, as_of: dt.date) -> None:
+    state = st.session_state
+    state[KEPT_SLA] = state["sla"]
+    state[KEPT_RANGE] = _sla_range(config, as_of, state["sla"])
+
+
+def _range_changed() -> None:
+    st.session_state[KEPT_RANGE] = st.session_state["date_range"]
 
 
 def render_sidebar(date_range: bool = True) -> Selection | None:
@@ -101,25 +118,26 @@ def render_sidebar(date_range: bool = True) -> Selection | None:
         return None
 
     names = [sla.name for sla in config.slas]
-    if "sla" not in st.session_state:
+    state = st.session_state
+    if KEPT_SLA not in state or state[KEPT_SLA] not in names:
         in_force = config.sla_for(as_of) or config.slas[-1]
-        st.session_state["sla"] = _from_url("sla", names) or in_force.name
-        sla = config.sla_named(st.session_state["sla"])
+        state[KEPT_SLA] = _from_url("sla", names) or in_force.name
         url_start, url_end = _url_date("start"), _url_date("end")
         if url_start and url_end and url_start <= url_end:
-            st.session_state["date_range"] = (url_start, url_end)
+            state[KEPT_RANGE] = (url_start, url_end)
         else:
-            _reset_range_to_sla(config, as_of)
+            state[KEPT_RANGE] = _sla_range(config, as_of, state[KEPT_SLA])
         for dimension in ("channel", "segment", "team"):
-            st.session_state[dimension] = _from_url(dimension, values.get(dimension, [])) or ALL
+            state[dimension] = _from_url(dimension, values.get(dimension, [])) or ALL
 
     with st.sidebar:
         st.caption(f"{config.company_name} · data as of **{as_of:%d %b %Y}**")
         if date_range:
-            st.selectbox("SLA version", names, key="sla", on_change=_reset_range_to_sla, args=(config, as_of),
+            state["sla"], state["date_range"] = state[KEPT_SLA], tuple(state[KEPT_RANGE])
+            st.selectbox("SLA version", names, key="sla", on_change=_sla_changed, args=(config, as_of),
                          help="Each SLA version has its own period, quota, lead definition and targets.")
-            sla = config.sla_named(st.session_state["sla"])
-            picked = st.date_input("Date range", key="date_range", format="YYYY-MM-DD",
+            sla = config.sla_named(state["sla"])
+            picked = st.date_input("Date range", key="date_range", format="YYYY-MM-DD", on_change=_range_changed,
                                    help=f"Defaults to the SLA period, up to the data's as-of date ({as_of}).")
             if not isinstance(picked, (tuple, list)) or len(picked) != 2:
                 st.info("Pick the last day of the range.")
@@ -149,14 +167,13 @@ def render_sidebar(date_range: bool = True) -> Selection | None:
 
 
 def _kept_range(config: Config, as_of: dt.date) -> tuple[SlaVersion, tuple[dt.date, dt.date]]:
-    """The SLA version and range while their widgets are not drawn: re-set so Streamlit keeps
-    them for the next page instead of cleaning up the state of widgets it did not see."""
-    picked = st.session_state.get("date_range")
+    """The SLA version and range while their widgets are not drawn (a range left half-picked
+    falls back to the version's period)."""
+    state = st.session_state
+    picked = state.get(KEPT_RANGE)
     if not isinstance(picked, (tuple, list)) or len(picked) != 2:
-        _reset_range_to_sla(config, as_of)
-    st.session_state["sla"] = st.session_state["sla"]
-    st.session_state["date_range"] = tuple(st.session_state["date_range"])
-    return config.sla_named(st.session_state["sla"]), st.session_state["date_range"]
+        state[KEPT_RANGE] = _sla_range(config, as_of, state[KEPT_SLA])
+    return config.sla_named(state[KEPT_SLA]), tuple(state[KEPT_RANGE])
 
 
 def _choice(key: str, label: str, options: list[str]) -> str | None:

@@ -7,6 +7,10 @@ import re
 from playwright.sync_api import Page, expect
 
 
+# What Streamlit draws for an uncaught exception, and for st.error.
+ERROR_ELEMENTS = "[data-testid='stException'], [data-testid='stAlertContentError']"
+
+
 def open_app(page: Page, url: str, query: str = "", path: str = "funnel") -> None:
     """Open a page (the funnel by default; the monthly review is the app's first page)."""
     page.goto(url + "/" + path + (("?" + query) if query else ""))
