@@ -114,6 +114,18 @@ def data_version(config: Config) -> str:
     return digest.hexdigest()[:16]
 
 
+def extract_bytes(config: Config) -> int:
+    """The size of every extract file: how long whole-table work (the data health checks) takes."""
+    total = 0
+    for name in config.data.tables:
+        for path in files_for(config.data.folder, config.data.tables[name]):
+            try:
+                total += path.stat().st_size
+            except OSError:
+                pass
+    return total
+
+
 @lru_cache(maxsize=None)
 def load_query(name: str) -> str:
     path = QUERIES_DIR / f"{name}.sql"

@@ -16,8 +16,12 @@ def test_bench_runs_every_page_and_the_pandas_reference_agrees(tmp_path, monkeyp
     assert set(run["pages"]) == {"monthly_review", "funnel", "team_kpis", "follow_up_compliance", "planner",
                                  "scoring_lab", "data_health"}
     assert run["scoring_lab"]["threshold_change_s"] > 0 and run["scoring_lab"]["rule_change_s"] > 0
-    for figures in run["pages"].values():
-        assert figures["cold_s"] > 0 and figures["warm_s"] >= 0
+    for page, figures in run["pages"].items():
+        assert figures["cold_s"] > 0
+        if page == "data_health":  # checked once per data version in the background, then kept
+            assert figures["warm_s"] is None
+        else:
+            assert figures["warm_s"] >= 0
     assert run["pandas_reference"]["same_results"] is True
     assert run["app_peak_rss_mb"] > 0
     assert (tmp_path / "leads-100000-seed-7" / "complete.json").is_file()

@@ -107,3 +107,24 @@ def test_the_command_line_report_reads_as_text(tmp_path, capsys):
     assert "ERROR  duplicate_id  leads.lead_id (1 record)" in out
     assert "    e.g. record=L1, detail=2 rows" in out
     assert "touches  lags" in out
+
+
+def test_a_large_extract_draws_the_page_without_waiting_for_the_checks(faulty_company, monkeypatch):
+    import time
+
+    from dashboard.ui import health
+
+    checks = health.validate
+
+    def slow_checks(database):  # as the checks of ten million leads are
+        time.sleep(3)
+        return checks(database)
+
+    monkeypatch.setattr(health, "validate", slow_checks)
+    monkeypatch.setattr(health, "QUICKLY_CHECKED_BYTES", 0)  # every extract counts as large
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.switch_page("app_pages/funnel.py").run()
+    assert not app.exception
+    assert "Checking data health…" in [link.proto.label for link in app.sidebar.get("page_link")]
+    assert not [warning for warning in app.warning if "The data behind this page" in warning.value]
+    assert app.metric  # the page itself is drawn

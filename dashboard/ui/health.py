@@ -12,6 +12,7 @@ from concurrent.futures import Future, TimeoutError
 import streamlit as st
 
 from dashboard.config import ConfigError
+from dashboard.datasource import extract_bytes
 from dashboard.validate import CHECKS, ValidationReport, config_report, validate
 from dashboard.ui.state import config_path, current_config, current_database
 
@@ -25,9 +26,11 @@ PAGE_TABLES: dict[str, tuple[str, ...]] = {
 
 # How long a page waits for the checks before drawing without the banner. The checks take a
 # fraction of a second on the sample and 10-20 s at ten million leads on two cores; they run
-# once per config and data version, in the background, and a large extract's banner and
-# sidebar status appear when they finish.
+# once per config and data version, in the background. Small extracts are waited for, so the
+# banner comes with the first render; a large extract's page is drawn at once (waiting would
+# only delay it) and its banner and sidebar status appear when the checks finish.
 BANNER_WAIT_SECONDS = 5.0
+QUICKLY_CHECKED_BYTES = 50_000_000
 
 _log = logging.getLogger(__name__)
 _RUNS: dict[tuple, Future] = {}
@@ -82,6 +85,13 @@ def current_report(wait: float | None = None) -> ValidationReport | None:
         return None
 
 
+def _is_quickly_checked() -> bool:
+    try:
+        return extract_bytes(current_config()) <= QUICKLY_CHECKED_BYTES
+    except ConfigError:
+        return True
+
+
 def is_checking() -> bool:
     """True while the checks of the current version are still running."""
     with _RUNS_LOCK:
@@ -111,7 +121,8 @@ def banner_text(report: ValidationReport, tables: tuple[str, ...] | None) -> str
 def show_banner(page_title: str, container=None) -> None:
     """Above the page (in `container`, reserved at the top): a short warning and a link to
     Data health when the page's data has errors."""
-    report = current_report(wait=BANNER_WAIT_SECONDS)  # on Data health too: the sidebar status uses it
+    wait = BANNER_WAIT_SECONDS if _is_quickly_checked() else 0.0
+    report = current_report(wait=wait)  # on Data health too: the sidebar status uses it
     if page_title == HEALTH_TITLE:
         return
     with container if container is not None else st.container():
