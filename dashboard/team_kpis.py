@@ -28,6 +28,7 @@ from dashboard.datasource import Catalog
 from dashboard.funnel import Filters, build_funnel, counts_from_row, rag_status, safe_ratio, win_rate
 from dashboard.kpi_values import KpiReading, funnel_kpis
 from dashboard.kpis import KPIS, STEP_RATE_KPIS
+from dashboard.parallel import concurrently
 
 # What each function is accountable for under the SLA, beyond the KPIs the config lists.
 FUNCTION_KPIS = {
@@ -286,10 +287,13 @@ def _monthly(database: Database, start: dt.date, end: dt.date, base: compliance.
 def _by_team(database: Database, start: dt.date, end: dt.date, filters: Filters,
              base: compliance.FollowUpBase) -> pd.DataFrame:
     config = database.config
+    teams = [team for team in config.teams if team.function == "sales"]
+    each_team = concurrently(*(
+        lambda name=team.name: actuals_for(database, start, end, Filters(filters.channel, filters.segment, name), base)
+        for team in teams))
     rows = []
-    for team in (t for t in config.teams if t.function == "sales"):
+    for team, actuals in zip(teams, each_team):
         share, _ = quota_share(config.teams, team)
-        actuals = actuals_for(database, start, end, Filters(filters.channel, filters.segment, team.name), base)
         quota = quota_between(config.slas, start, end) * share if share is not None else None
         rows.append({
             "team": team.name, "quota_share": share, "won_revenue": actuals["won_revenue"], "quota": quota,
