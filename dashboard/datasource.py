@@ -15,9 +15,11 @@ import glob
 import hashlib
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -25,6 +27,7 @@ import pyarrow as pa
 from duckdb import CaseExpression, ColumnExpression, ConstantExpression, FunctionExpression
 
 from dashboard.config import Config, TableSource
+from dashboard.parallel import Foreground
 from dashboard.contract import STAGES, TABLES, TIMESTAMP, Table
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -150,6 +153,8 @@ class Database:
         self.version = ""
         self.catalog = Catalog()
         self._remembered: dict[str, pd.DataFrame] = {}
+        self.foreground = Foreground()
+        self._thread = threading.local()
         self.refresh()
 
     def _connect(self, threads: int | None, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
@@ -223,6 +228,8 @@ class Database:
         catalog = catalog or self.catalog
         problems = []
         for name in sorted(catalog.tracked_tables):
+            if self._is_background():
+                self.foreground.wait_for_quiet()
             relation = self._connection.table(name)
             try:
                 # hash() of every column makes DuckDB decode each value (count() could use statistics)
@@ -403,6 +410,19 @@ class Database:
             ))
         return problems
 
+    @contextmanager
+    def in_background(self) -> Iterator[None]:
+        """Queries of this thread inside the block yield to the pages': each waits until no page
+        has been reading for a moment (the data health checks scan whole tables for seconds)."""
+        self._thread.in_background = True
+        try:
+            yield
+        finally:
+            self._thread.in_background = False
+
+    def _is_background(self) -> bool:
+        return getattr(self._thread, "in_background", False)
+
     def query(self, name: str, params: dict | None = None) -> pd.DataFrame:
         """Run `queries/<name>.sql` on a fresh cursor with bound parameters."""
         sql = load_query(name)
@@ -412,6 +432,13 @@ class Database:
         if absent:
             raise KeyError(f"query {name} needs parameters {sorted(absent)}")
         bound = {key: params[key] for key in needed}
+        if self._is_background():
+            self.foreground.wait_for_quiet()
+            return self._run(sql, bound)
+        with self.foreground.working():
+            return self._run(sql, bound)
+
+    def _run(self, sql: str, bound: dict) -> pd.DataFrame:
         cursor = self._connection.cursor()
         try:
             return arrow_to_pandas(cursor.sql(sql, params=bound).to_arrow_table())

@@ -39,7 +39,7 @@ _ONE_AT_A_TIME = threading.Lock()
 
 
 def _validate_in_background(future: Future, database) -> None:
-    with _ONE_AT_A_TIME:
+    with _ONE_AT_A_TIME, database.in_background():  # people's pages first: each check waits its turn
         try:
             future.set_result(validate(database))
         except Exception as error:  # noqa: BLE001 - reported through the future
