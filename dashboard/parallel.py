@@ -49,6 +49,12 @@ class Foreground:
                 self._last_done = time.monotonic()
                 self._changed.notify_all()
 
+    def page_starting(self) -> None:
+        """A page is about to read (it just asked for background work): count it as reading now,
+        so the background work does not take the cores before the page's first query."""
+        with self._changed:
+            self._last_done = time.monotonic()
+
     def wait_for_quiet(self) -> bool:
         """True when it became quiet, False when it gave up waiting."""
         deadline = time.monotonic() + self.at_most_s

@@ -69,3 +69,11 @@ def test_a_query_in_the_background_does_not_hold_back_other_background_queries(c
     with company.in_background():
         company.query("data_as_of")
         assert company.foreground.wait_for_quiet() is True  # its own queries are not page reads
+
+
+def test_a_page_about_to_read_holds_background_work_back_for_the_quiet_period():
+    from dashboard.parallel import Foreground
+
+    foreground = Foreground(quiet_s=30, at_most_s=0.2)
+    foreground.page_starting()
+    assert foreground.wait_for_quiet() is False  # still within the page's quiet period

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, TimeoutError
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -38,8 +39,8 @@ _RUNS_LOCK = threading.Lock()
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def _validate_in_background(future: Future, database) -> None:
-    with _ONE_AT_A_TIME, database.in_background():  # people's pages first: each check waits its turn
+def _validate_in_background(future: Future, database, pages_first: bool) -> None:
+    with _ONE_AT_A_TIME, database.in_background() if pages_first else nullcontext():
         try:
             future.set_result(validate(database))
         except Exception as error:  # noqa: BLE001 - reported through the future
@@ -57,7 +58,13 @@ def _run(key: tuple, database) -> Future:
             _RUNS[key] = future
             for stale in list(_RUNS)[:-16]:  # keep the latest few versions
                 del _RUNS[stale]
-            threading.Thread(target=_validate_in_background, args=(future, database), daemon=True,
+            # A large extract's checks take seconds per query: the page that asked, and anyone's
+            # page after it, are drawn first, each check waiting its turn. A small extract's are
+            # waited for by the page itself, so they just run.
+            pages_first = not _is_quickly_checked()
+            if pages_first:
+                database.foreground.page_starting()
+            threading.Thread(target=_validate_in_background, args=(future, database, pages_first), daemon=True,
                              name="data-health").start()
     return future
 
