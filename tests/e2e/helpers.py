@@ -24,9 +24,22 @@ def wait_until_idle(page: Page) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
 
 
-def metric_value(page: Page, label: str) -> str:
+def metric_locator(page: Page, label: str):
     card = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return card.first.get_by_test_id("stMetricValue").inner_text().strip()
+    return card.first.get_by_test_id("stMetricValue")
+
+
+def metric_value(page: Page, label: str) -> str:
+    return metric_locator(page, label).inner_text().strip()
+
+
+def changed_metric_value(page: Page, label: str, before: str) -> str:
+    """The metric's value once it differs from `before`: a rerun can have started without the
+    status widget showing yet (it appears after half a second), so the old number may still be
+    on screen for a moment. Fails if it never changes."""
+    expect(metric_locator(page, label)).not_to_have_text(before, timeout=60_000)
+    wait_until_idle(page)
+    return metric_value(page, label)
 
 
 def as_number(text: str) -> float:

@@ -9,7 +9,7 @@ from dashboard.config import load_config
 from dashboard.datasource import Database
 from dashboard.funnel import Filters
 from tests.e2e.conftest import REPO
-from tests.e2e.helpers import assert_healthy, choose, metric_value, open_app, selected
+from tests.e2e.helpers import assert_healthy, changed_metric_value, choose, metric_value, open_app, selected
 
 H2 = (dt.date(2026, 7, 1), dt.date(2026, 10, 31))
 
@@ -35,7 +35,7 @@ def test_choosing_a_channel_changes_the_numbers_and_the_url(page, server_url):
     before = metric_value(page, "Leads")
     choose(page, "Channel", "paid_search")
     expected = expected_counts(*H2, Filters(channel="paid_search"))
-    assert metric_value(page, "Leads") == f"{expected['Leads']:,}" != before
+    assert changed_metric_value(page, "Leads", before) == f"{expected['Leads']:,}"
     assert "channel=paid_search" in page.url
 
 
