@@ -107,20 +107,24 @@ labels => {
   return {numbers: Object.fromEntries(labels.map(label => [label, value(label)])), atRest};
 }
 """
-SETTLED_JS = f"labels => {{ const look = ({LOOK_JS})(labels); " \
-             "return look.atRest && Object.values(look.numbers).every(v => v !== null) ? look : null; }"
+SETTLED_JS = f"want => {{ const look = ({LOOK_JS})(Object.keys(want)); " \
+             "return look.atRest && Object.entries(want).every(([label, value]) => look.numbers[label] === value) " \
+             "? look : null; }"
+SETTLE_TIMEOUT_MS = 60_000
 
 
-async def read_view(page, path: str, channel: str, labels) -> View:
-    """The page's numbers once it is at rest with every one of them drawn; after the time limit,
-    whatever it shows (a number still missing then is a mismatch)."""
+async def read_view(page, path: str, channel: str, expected: dict[str, str]) -> View:
+    """The page's numbers once it is at rest showing what a lone viewer sees; after the time
+    limit, whatever it shows then (a mismatch). Waiting for the expected numbers, not just for
+    rest: with ten sessions on two cores a rerun can wait its turn while the previous run's
+    numbers are still on screen, not yet marked stale, beside the newly chosen channel."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    labels = list(labels)
     try:
-        look = await (await page.wait_for_function(SETTLED_JS, arg=labels, polling=100)).json_value()
+        look = await (await page.wait_for_function(SETTLED_JS, arg=expected, polling=100,
+                                                   timeout=SETTLE_TIMEOUT_MS)).json_value()
     except PlaywrightTimeout:
-        look = await page.evaluate(LOOK_JS, labels)
+        look = await page.evaluate(LOOK_JS, list(expected))
     errors = [text.strip()[:200] for text in await page.locator(ERROR_ELEMENTS).all_inner_texts()]
     if "Traceback" in await page.inner_text("body"):
         errors.append("a traceback in the page text")
