@@ -230,7 +230,8 @@ class Database:
         for name in sorted(catalog.tracked_tables):
             if self._is_background():
                 self.foreground.wait_for_quiet()
-            relation = self._connection.table(name)
+            cursor = self._connection.cursor()  # this runs beside the pages' queries: a cursor of its own
+            relation = cursor.table(name)
             try:
                 # hash() of every column makes DuckDB decode each value (count() could use statistics)
                 relation.aggregate([FunctionExpression("max", FunctionExpression("hash", *map(ColumnExpression, relation.columns)))]).fetchall()
@@ -241,6 +242,8 @@ class Database:
                           f"is damaged or was still being written. Export it again. The {name} table is left out until then.",
                     check="unreadable",
                 ))
+            finally:
+                cursor.close()
         return problems
 
     def leave_out(self, problems: list[Problem]) -> None:
