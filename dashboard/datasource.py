@@ -27,8 +27,8 @@ import pyarrow as pa
 from duckdb import CaseExpression, ColumnExpression, ConstantExpression, FunctionExpression
 
 from dashboard.config import Config, TableSource
-from dashboard.parallel import Foreground
 from dashboard.contract import STAGES, TABLES, TIMESTAMP, Table
+from dashboard.parallel import Foreground
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

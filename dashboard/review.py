@@ -44,10 +44,10 @@ from dashboard.funnel import Filters, FunnelStep
 from dashboard.headlines import day_label, headlines, month_texts
 from dashboard.kpi_values import kpi_actuals
 from dashboard.kpis import STEP_RATE_KPIS
+from dashboard.parallel import concurrently
 from dashboard.contract import STAGE_NAMES
 from dashboard.scorecard import ScorecardRow, build_scorecard
 from dashboard.trends import monthly_rates
-from dashboard.parallel import concurrently
 
 TREND_MONTHS = 12
 DURATION_TRANSITIONS = ("lead_to_mql", "mql_to_sql", "sql_to_proposal", "proposal_to_won", "deal_to_won")
