@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from dashboard.ui.health import show_banner, show_sidebar_status  # noqa: E402
+from dashboard.data_health.cache import show_banner, show_sidebar_status  # noqa: E402
 from dashboard.ui.state import render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:", layout="wide")

@@ -9,10 +9,10 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard import metrics
-from dashboard.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
-from dashboard.datasource import Database
-from dashboard.funnel import Filters, funnel_frame
+from dashboard.funnel import data as metrics
+from dashboard.core.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+from dashboard.data import Database
+from dashboard.funnel.domain import Filters, funnel_frame
 
 
 def _date(text: str) -> dt.date:
@@ -30,19 +30,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Sales & Marketing SLA dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    from dashboard import generate
+    from dashboard.tools import generate
 
     generate_parser = commands.add_parser("generate", help="write a seeded sample data set")
     generate.add_arguments(generate_parser)
     generate_parser.set_defaults(handler=generate.run)
 
-    from dashboard import bench
+    from dashboard.tools import bench
 
     bench_parser = commands.add_parser("bench", help="time every page's data work at a given data size")
     bench.add_arguments(bench_parser)
     bench_parser.set_defaults(handler=bench.run)
 
-    from dashboard import review_cli
+    from dashboard.review import cli as review_cli
 
     kpis_parser = commands.add_parser("kpis", help="print a month's review numbers (attainment, funnel, KPIs)")
     review_cli.add_kpis_arguments(kpis_parser)
@@ -51,11 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     review_cli.add_report_arguments(report_parser)
     report_parser.set_defaults(handler=review_cli.run_report)
 
-    from dashboard import team_cli
+    from dashboard.team_kpis import cli as team_cli
 
     team_cli.add_commands(commands)  # compliance, team
 
-    from dashboard import plan_cli
+    from dashboard.planner import cli as plan_cli
 
     plan_parser = commands.add_parser("plan", help="print the reverse-funnel plan for a revenue target")
     plan_cli.add_arguments(plan_parser)
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     funnel_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     funnel_parser.set_defaults(handler=run_funnel)
 
-    from dashboard import validate_cli
+    from dashboard.data_health import cli as validate_cli
 
     validate_parser = commands.add_parser("validate", help="check the extracts and the config (exit 0 clean, 1 warnings, 2 errors)")
     validate_cli.add_arguments(validate_parser)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.config import load_config
-from dashboard.contract import TABLES
-from dashboard.datasource import Database
+from dashboard.core.config import load_config
+from dashboard.core.contract import TABLES
+from dashboard.data import Database
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.config import load_config
-from dashboard.datasource import Database
+from dashboard.core.config import load_config
+from dashboard.data import Database
 from tests.builders import write_config, write_table
 
 FOLLOW_UP_SLA = """

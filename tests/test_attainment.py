@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.attainment import (
+from dashboard.review.attainment import (
     PipelineSlice,
     PipelineSnapshot,
     add_months,
@@ -21,7 +21,7 @@ from dashboard.attainment import (
     sla_spans,
     snapshot_moments,
 )
-from dashboard.config import parse_config
+from dashboard.core.config import parse_config
 from tests.review_company import RESET_SLA
 
 import tomllib

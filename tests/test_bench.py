@@ -36,7 +36,7 @@ def test_bench_reuses_a_data_set_of_the_same_size_and_seed(tmp_path, monkeypatch
 
 
 def test_a_data_set_written_with_another_file_layout_is_generated_again(tmp_path):
-    from dashboard.bench import ensure_data
+    from dashboard.tools.bench import ensure_data
 
     folder, first = ensure_data(tmp_path, 3000, 7)
     assert first is not None

@@ -1,7 +1,7 @@
 """Figures are built from the aggregates they are given, and say what they show."""
 
-from dashboard import charts
-from dashboard.funnel import build_funnel
+from dashboard.funnel import charts
+from dashboard.funnel.domain import build_funnel
 
 TRACKED = dict.fromkeys(["traffic", "lead", "mql", "sql", "proposal", "won"], True)
 COUNTS = {"traffic": 10000, "lead": 200, "mql": 50, "sql": 15, "proposal": 8, "won": 2}

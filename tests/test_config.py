@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+from dashboard.core.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
 
 SAMPLE = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
 

@@ -18,9 +18,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cli import main
-from dashboard.generate import generate
-from dashboard.ui.health import PAGE_TABLES, banner_text
-from dashboard.validate import validate_config_file
+from dashboard.tools.generate import generate
+from dashboard.data_health.cache import PAGE_TABLES, banner_text
+from dashboard.data_health.checks import validate_config_file
 from tests.faults import FAULTS, BuiltFault, Fault, build
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"

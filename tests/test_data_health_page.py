@@ -68,8 +68,8 @@ def test_a_page_whose_tables_have_errors_shows_the_banner_with_a_link(faulty_com
 
 
 def test_the_banner_names_only_contract_tables_and_check_phrases():
-    from dashboard.ui.health import banner_text, status_label
-    from dashboard.validate import ERROR, WARNING, Finding, ValidationReport
+    from dashboard.data_health.cache import banner_text, status_label
+    from dashboard.data_health.checks import ERROR, WARNING, Finding, ValidationReport
 
     findings = (
         Finding("duplicate_id", ERROR, "leads", "lead_id", 3, "<b>3 extra</b>"),
@@ -88,7 +88,7 @@ def test_the_banner_names_only_contract_tables_and_check_phrases():
 
 
 def test_text_from_the_data_is_escaped_for_markdown():
-    from dashboard.formatting import literal
+    from dashboard.core.formatting import literal
 
     assert literal("<script>alert(1)</script>") == "\\<script\\>alert\\(1\\)\\</script\\>"
     assert literal(":red[R$ 5] **x**\nnext") == "\\:red\\[R\\$ 5\\] \\*\\*x\\*\\* next"
@@ -112,7 +112,7 @@ def test_the_command_line_report_reads_as_text(tmp_path, capsys):
 def test_a_large_extract_draws_the_page_without_waiting_for_the_checks(faulty_company, monkeypatch):
     import time
 
-    from dashboard.ui import health
+    from dashboard.data_health import cache as health
 
     checks = health.validate
 

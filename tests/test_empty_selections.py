@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.generate import generate
-from dashboard.validate import validate_config_file
+from dashboard.tools.generate import generate
+from dashboard.data_health.checks import validate_config_file
 from tests.faults import sample_config_text
 from tests.test_data_health_faults import APP, PAGES, page_texts
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import compliance
-from dashboard.follow_up import (
+from dashboard.compliance import data as compliance
+from dashboard.compliance.follow_up import (
     BREACHED_ATTEMPTS,
     BREACHED_FIRST_TOUCH,
     MET,
@@ -19,8 +19,8 @@ from dashboard.follow_up import (
     evaluate_follow_up,
     summarise,
 )
-from dashboard.funnel import Filters
-from dashboard.working_hours import WorkingCalendar
+from dashboard.funnel.domain import Filters
+from dashboard.compliance.working_hours import WorkingCalendar
 from tests.follow_up_company import SPLIT_SLA, build_follow_up_company
 
 JUNE = (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
@@ -194,7 +194,7 @@ def test_follow_up_kpis_for_june(june, follow_up_company):
 
 
 def test_kpi_actuals_include_the_follow_up_kpis(follow_up_company):
-    from dashboard.kpi_values import kpi_actuals
+    from dashboard.review.kpi_values import kpi_actuals
 
     values = kpi_actuals(follow_up_company, *JUNE)
     assert values["first_touch_within_sla_rate"] == pytest.approx(7 / 12)

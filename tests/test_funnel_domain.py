@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.funnel import (
+from dashboard.funnel.domain import (
     Filters,
     build_funnel,
     cohort_maturity,

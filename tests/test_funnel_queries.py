@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from dashboard.datasource import date_range_params
-from dashboard.funnel import Filters
-from dashboard import metrics
+from dashboard.data import date_range_params
+from dashboard.funnel.domain import Filters
+from dashboard.funnel import data as metrics
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 ALL = {"channel": None, "segment": None, "team": None}

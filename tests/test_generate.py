@@ -12,10 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard.contract import TABLES
-from dashboard.config import load_config
-from dashboard.generate import DEFAULT_LEADS, generate, new_york_to_utc
-from dashboard.scoring import score_leads
+from dashboard.core.contract import TABLES
+from dashboard.core.config import load_config
+from dashboard.tools.generate import DEFAULT_LEADS, generate, new_york_to_utc
+from dashboard.scoring_lab.scoring import score_leads
 
 CONFIG = Path(__file__).resolve().parents[1] / "sla_config.toml"
 LEADS = 3_000

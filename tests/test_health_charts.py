@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.health_charts import complete_months, monthly_rows_figure
+from dashboard.data_health.charts import complete_months, monthly_rows_figure
 
 
 def monthly(rows):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.kpi_values import kpi_actuals, kpi_readings
+from dashboard.review.kpi_values import kpi_actuals, kpi_readings
 from tests.builders import build_database
 from tests.conftest import DEALS, LEADS, REPS
 

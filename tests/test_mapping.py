@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from dashboard import metrics
-from dashboard.config import load_config
-from dashboard.datasource import Database, date_range_params
+from dashboard.funnel import data as metrics
+from dashboard.core.config import load_config
+from dashboard.data import Database, date_range_params
 from tests.builders import MINIMAL_SLA, build_database
 from tests.conftest import DEALS, LEADS, REPS
 
@@ -204,7 +204,7 @@ def test_query_results_come_back_with_one_pandas_dtype_per_sql_type():
 
     import pyarrow as pa
 
-    from dashboard.datasource import arrow_to_pandas
+    from dashboard.data import arrow_to_pandas
 
     frame = arrow_to_pandas(pa.table({
         "amount": pa.array([Decimal("1250.50"), None], pa.decimal128(18, 2)),

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from dashboard.parallel import concurrently
+from dashboard.core.parallel import concurrently
 
 
 def test_results_come_back_in_the_order_the_work_was_given():
@@ -30,7 +30,7 @@ def test_work_that_itself_runs_work_concurrently_does_not_deadlock():
 
 
 def test_background_work_waits_until_the_pages_have_stopped_reading():
-    from dashboard.parallel import Foreground
+    from dashboard.core.parallel import Foreground
 
     foreground = Foreground(quiet_s=0.05, at_most_s=30)
     page_reading, page_done = threading.Event(), threading.Event()
@@ -58,7 +58,7 @@ def test_background_work_waits_until_the_pages_have_stopped_reading():
 
 
 def test_background_work_is_not_held_back_for_ever_by_a_busy_app():
-    from dashboard.parallel import Foreground
+    from dashboard.core.parallel import Foreground
 
     foreground = Foreground(quiet_s=0.05, at_most_s=0.2)
     with foreground.working():  # a page that never stops reading
@@ -72,7 +72,7 @@ def test_a_query_in_the_background_does_not_hold_back_other_background_queries(c
 
 
 def test_a_page_about_to_read_holds_background_work_back_for_the_quiet_period():
-    from dashboard.parallel import Foreground
+    from dashboard.core.parallel import Foreground
 
     foreground = Foreground(quiet_s=30, at_most_s=0.2)
     foreground.page_starting()

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard import planner
-from dashboard.planner import (
+from dashboard.planner import domain as planner
+from dashboard.planner.domain import (
     CATCH_UP,
     MET,
     NOT_REACHABLE,

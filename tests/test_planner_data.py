@@ -11,11 +11,11 @@ import json
 
 import pytest
 
-from dashboard import planner
+from dashboard.planner import domain as planner
 from dashboard.cli import main
-from dashboard.datasource import date_range_params
-from dashboard.funnel import Filters
-from dashboard.planner_data import PlanError, plan_for, planner_inputs
+from dashboard.data import date_range_params
+from dashboard.funnel.domain import Filters
+from dashboard.planner.data import PlanError, plan_for, planner_inputs
 from tests.builders import build_database
 from tests.conftest import DEALS, LEADS, REPS
 from tests.test_app import hand_built_config  # noqa: F401  (fixture)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import metrics
-from dashboard.config import load_config
-from dashboard.datasource import Database
-from dashboard.funnel import NOT_TRACKED, Filters
+from dashboard.funnel import data as metrics
+from dashboard.core.config import load_config
+from dashboard.data import Database
+from dashboard.funnel.domain import NOT_TRACKED, Filters
 
 REPO = Path(__file__).resolve().parents[1]
 REALDATA = REPO.parent / "shared" / "realdata"

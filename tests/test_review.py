@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
-from dashboard import drilldown, review
-from dashboard.datasource import date_range_params
-from dashboard.funnel import Filters
+from dashboard.review import drilldown
+from dashboard.review import data as review
+from dashboard.data import date_range_params
+from dashboard.funnel.domain import Filters
 from tests.review_company import reset_company  # noqa: F401  (fixture)
 
 D = dt.date

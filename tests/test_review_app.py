@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import formatting
+from dashboard.core import formatting
 from dashboard.cli import main
-from dashboard.review_view import signed_money
+from dashboard.review.view import signed_money
 from tests.review_company import write_reset_company
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")

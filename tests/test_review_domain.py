@@ -5,12 +5,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.attainment import Attainment, Forecast
-from dashboard.config import Team
-from dashboard.headlines import headlines, month_texts, pace_sentence
-from dashboard.scorecard import build_scorecard, scorecard_frame
-from dashboard.trends import monthly_rates
-from dashboard.review_view import scorecard_table, signed_points
+from dashboard.review.attainment import Attainment, Forecast
+from dashboard.core.config import Team
+from dashboard.review.headlines import headlines, month_texts, pace_sentence
+from dashboard.review.scorecard import build_scorecard, scorecard_frame
+from dashboard.review.trends import monthly_rates
+from dashboard.review.view import scorecard_table, signed_points
 
 TEAMS = [
     Team("Marketing", "marketing", ("mqls", "lead_to_mql_rate")),
@@ -65,8 +65,8 @@ def test_scorecard_reads_in_each_kpis_unit():
 
 
 def row(key, actual, target, status, last_month, unit="rate", label=None):
-    from dashboard.kpis import KPIS
-    from dashboard.scorecard import ScorecardRow
+    from dashboard.core.kpis import KPIS
+    from dashboard.review.scorecard import ScorecardRow
 
     return ScorecardRow(key=key, label=label or KPIS[key].label, unit=unit, owner="shared", teams=(), target=target,
                         actual=actual, status=status, last_month=last_month, year_ago=None, note="")
@@ -149,7 +149,7 @@ def test_monthly_rates_are_the_step_rates_with_each_months_target():
 
 
 def test_teams_read_short_when_every_team_of_a_function_owns_the_kpi():
-    from dashboard.scorecard import teams_label
+    from dashboard.review.scorecard import teams_label
 
     teams = [Team("Shared", "shared", ()), Team("East", "sales", ()), Team("West", "sales", ()),
              Team("Brand", "marketing", ()), Team("Demand", "marketing", ())]

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from dashboard.config import ScoringRule
-from dashboard.scoring import score_leads
+from dashboard.core.config import ScoringRule
+from dashboard.scoring_lab.scoring import score_leads
 
 
 def rule(attribute, op, value, points):

@@ -8,10 +8,10 @@ import operator
 import numpy as np
 import pytest
 
-from dashboard import scoring_lab as lab
-from dashboard.config import LeadDefinition, ScoringRule
-from dashboard.funnel import Filters
-from dashboard.scoring_lab_data import available_attributes, lab_data, lab_shape
+from dashboard.scoring_lab import domain as lab
+from dashboard.core.config import LeadDefinition, ScoringRule
+from dashboard.funnel.domain import Filters
+from dashboard.scoring_lab.data import available_attributes, lab_data, lab_shape
 from tests.builders import build_database
 from tests.lab_company import LAB_DEALS, LAB_LEADS, LAB_TABLES
 

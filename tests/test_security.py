@@ -12,9 +12,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import ConfigError, load_config
-from dashboard.datasource import Database
-from dashboard.validate import validate
+from dashboard.core.config import ConfigError, load_config
+from dashboard.data import Database
+from dashboard.data_health.checks import validate
 from tests.builders import build_database, write_config, write_table
 from tests.conftest import DEALS, LEADS, REPS, TOUCHES, TRAFFIC
 from tests.test_data_health_faults import APP, HEALTH_PAGE, PAGES, unescaped

@@ -5,8 +5,9 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import compliance, team_charts
-from dashboard.follow_up import STATUSES
+from dashboard.compliance import data as compliance
+from dashboard.team_kpis import charts as team_charts
+from dashboard.compliance.follow_up import STATUSES
 from tests.test_follow_up import JUNE, follow_up_company  # noqa: F401  (fixture)
 
 

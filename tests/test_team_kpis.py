@@ -11,9 +11,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.config import ConfigError, Team, load_config
-from dashboard.funnel import Filters
-from dashboard.team_kpis import (
+from dashboard.core.config import ConfigError, Team, load_config
+from dashboard.funnel.domain import Filters
+from dashboard.team_kpis.data import (
     TeamKpisError,
     breakdown_rates,
     find_team,
@@ -215,10 +215,10 @@ def assert_same_values(expected: dict, actual: dict, where: str) -> None:
                          ids=["all", "team", "channel", "segment"])
 def test_monthly_trend_values_agree_with_the_funnel_kpis_of_each_month(teams_company, filters):
     # The trend reads every month from one grouped query; each month must equal funnel_kpis of that month.
-    from dashboard.attainment import month_end
-    from dashboard.datasource import date_range_params
-    from dashboard.kpi_values import funnel_kpis
-    from dashboard.team_kpis import monthly_funnel_kpis
+    from dashboard.review.attainment import month_end
+    from dashboard.data import date_range_params
+    from dashboard.review.kpi_values import funnel_kpis
+    from dashboard.team_kpis.data import monthly_funnel_kpis
 
     months = [dt.date(2026, m, 1) for m in (1, 2, 3, 4)]
     counts = teams_company.query("kpi_counts_by_month", {
@@ -234,10 +234,10 @@ def test_monthly_trend_values_agree_with_the_funnel_kpis_of_each_month(teams_com
 
 
 def test_monthly_trend_values_agree_when_stages_are_not_tracked(tmp_path):
-    from dashboard.attainment import month_end
-    from dashboard.datasource import date_range_params
-    from dashboard.kpi_values import funnel_kpis
-    from dashboard.team_kpis import monthly_funnel_kpis
+    from dashboard.review.attainment import month_end
+    from dashboard.data import date_range_params
+    from dashboard.review.kpi_values import funnel_kpis
+    from dashboard.team_kpis.data import monthly_funnel_kpis
 
     database = build_database(tmp_path / "partial", {"reps": REPS, "leads": LEADS, "deals": DEALS},
                               drop={"deals": ("proposal_at", "amount")})

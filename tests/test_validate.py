@@ -8,10 +8,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import metrics
-from dashboard.config import Team, load_config
-from dashboard.datasource import Database
-from dashboard.validate import (
+from dashboard.funnel import data as metrics
+from dashboard.core.config import Team, load_config
+from dashboard.data import Database
+from dashboard.data_health.checks import (
     ERROR,
     WARNING,
     channel_findings,

@@ -114,8 +114,8 @@ def test_scoring_lab_asks_for_attributes_when_the_extract_has_none(hand_built_co
 
 
 def test_scoring_lab_opens_a_shared_proposal_from_the_url(lab_config):
-    from dashboard.config import ScoringRule
-    from dashboard.ui.rule_editor import decode, encode
+    from dashboard.core.config import ScoringRule
+    from dashboard.scoring_lab.rule_editor import decode, encode
 
     proposal = (ScoringRule("company_size", ">=", 200, 50), ScoringRule("demo_requested", "=", True, 50))
     assert decode(encode(proposal)) == proposal

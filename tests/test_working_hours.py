@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
-from dashboard.working_hours import (
+from dashboard.compliance.working_hours import (
     WorkingCalendar,
     add_working_hours,
     add_working_hours_many,

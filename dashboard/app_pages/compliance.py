@@ -4,10 +4,11 @@ themselves, rep by rep, with the leads to call today."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, team_charts
-from dashboard.follow_up import STATUSES, business_time
-from dashboard.funnel import rag_status
-from dashboard.ui import team_cache
+from dashboard.core import formatting
+from dashboard.team_kpis import charts as team_charts
+from dashboard.compliance.follow_up import STATUSES, business_time
+from dashboard.funnel.domain import rag_status
+from dashboard.team_kpis import cache as team_cache
 
 ALL_REPS = "All reps"
 

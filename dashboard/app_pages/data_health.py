@@ -4,9 +4,10 @@ and what to do; how fresh each table is. The same report as `python -m dashboard
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, health_charts
-from dashboard.validate import CHECKS, ERROR, LAG_TOLERANCE_DAYS
-from dashboard.ui.health import current_report
+from dashboard.core import formatting
+from dashboard.data_health import charts as health_charts
+from dashboard.data_health.checks import CHECKS, ERROR, LAG_TOLERANCE_DAYS
+from dashboard.data_health.cache import current_report
 
 SHOW = {"all": "All findings", "errors": "Errors", "warnings": "Warnings"}
 ALL_TABLES = "All tables"

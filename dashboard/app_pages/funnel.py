@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, formatting
-from dashboard.funnel import funnel_frame
-from dashboard.metrics import COHORT, PERIOD
-from dashboard.ui import cached
+from dashboard.funnel import charts
+from dashboard.core import formatting
+from dashboard.funnel.domain import funnel_frame
+from dashboard.funnel.data import COHORT, PERIOD
+from dashboard.funnel import cache as cached
 from dashboard.ui.state import current_database
 
 VIEWS = {

@@ -5,11 +5,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, planner, planner_charts
-from dashboard.contract import STAGE_LABELS
-from dashboard.planner import MANUAL, OBSERVED, SLA_TARGET
-from dashboard.planner_data import DEFAULT_TRAILING_MONTHS, PlanError
-from dashboard.ui import whatif_cache
+from dashboard.core import formatting
+from dashboard.planner import domain as planner
+from dashboard.planner import charts as planner_charts
+from dashboard.core.contract import STAGE_LABELS
+from dashboard.planner.domain import MANUAL, OBSERVED, SLA_TARGET
+from dashboard.planner.data import DEFAULT_TRAILING_MONTHS, PlanError
+from dashboard.planner import cache as whatif_cache
 
 VERDICT_BOXES = {
     planner.MET: st.success, planner.ON_SCHEDULE: st.success, planner.CATCH_UP: st.warning,

@@ -6,10 +6,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import drilldown, formatting, review_charts, review_view
-from dashboard.report import render_report
-from dashboard.review import ReviewError, drill_choices, month_label, parse_month
-from dashboard.ui import review_cache
+from dashboard.review import drilldown
+from dashboard.core import formatting
+from dashboard.review import charts as review_charts
+from dashboard.review import view as review_view
+from dashboard.review.report import render_report
+from dashboard.review.data import ReviewError, drill_choices, month_label, parse_month
+from dashboard.review import cache as review_cache
 from dashboard.ui.state import current_database
 
 SHOWN_ROWS = 1_000

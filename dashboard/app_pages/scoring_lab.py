@@ -3,10 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, scoring_lab, scoring_lab_charts
-from dashboard.config import LeadDefinition
-from dashboard.scoring_lab_data import available_attributes, lab_shape
-from dashboard.ui import rule_editor, whatif_cache
+from dashboard.core import formatting
+from dashboard.scoring_lab import domain as scoring_lab
+from dashboard.scoring_lab import charts as scoring_lab_charts
+from dashboard.core.config import LeadDefinition
+from dashboard.scoring_lab.data import available_attributes, lab_shape
+from dashboard.scoring_lab import rule_editor
+from dashboard.planner import cache as whatif_cache
 from dashboard.ui.state import current_database
 
 selection = st.session_state.get("selection")

@@ -4,9 +4,10 @@ month by month, with the team's breakdowns and a leaderboard per rep."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, team_charts
-from dashboard.team_kpis import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, split_leaderboard
-from dashboard.ui import team_cache
+from dashboard.core import formatting
+from dashboard.team_kpis import charts as team_charts
+from dashboard.team_kpis.data import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, split_leaderboard
+from dashboard.team_kpis import cache as team_cache
 
 FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
 SORT_LABELS = {

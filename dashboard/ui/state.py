@@ -10,10 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import metrics
-from dashboard.config import DEFAULT_CONFIG_PATH, Config, ConfigError, SlaVersion, load_config
-from dashboard.datasource import Database, database_for
-from dashboard.funnel import Filters
+from dashboard.funnel import data as metrics
+from dashboard.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, SlaVersion, load_config
+from dashboard.data import Database, database_for
+from dashboard.funnel.domain import Filters
 
 ALL = "All"
 

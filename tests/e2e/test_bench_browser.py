@@ -1,5 +1,5 @@
 """The browser benchmark harness at a small size, so it never rots. No timing thresholds here:
-the figures themselves are read from `python -m dashboard.bench_browser --json`."""
+the figures themselves are read from `python -m dashboard.tools.bench_browser --json`."""
 
 import json
 import subprocess
@@ -12,7 +12,7 @@ PAGES = {"monthly_review", "funnel", "team_kpis", "follow_up_compliance", "plann
 
 def test_browser_bench_times_a_switch_to_every_page(tmp_path):
     # A process of its own: it runs its own server and Playwright, beside this session's.
-    command = [sys.executable, "-m", "dashboard.bench_browser", "--leads", "100000", "--repeat", "1",
+    command = [sys.executable, "-m", "dashboard.tools.bench_browser", "--leads", "100000", "--repeat", "1",
                "--data-dir", str(tmp_path), "--json"]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -11,12 +11,16 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from dashboard import formatting, metrics, review, review_view, team_charts
-from dashboard.compliance import compliance_data
-from dashboard.config import load_config
-from dashboard.datasource import Database
-from dashboard.funnel import Filters
-from dashboard.team_kpis import team_kpis_data
+from dashboard.core import formatting
+from dashboard.funnel import data as metrics
+from dashboard.review import data as review
+from dashboard.review import view as review_view
+from dashboard.team_kpis import charts as team_charts
+from dashboard.compliance.data import compliance_data
+from dashboard.core.config import load_config
+from dashboard.data import Database
+from dashboard.funnel.domain import Filters
+from dashboard.team_kpis.data import team_kpis_data
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, REPO
 from tests.e2e.helpers import ERROR_ELEMENTS
 

@@ -4,10 +4,10 @@ import csv
 import datetime as dt
 import io
 
-from dashboard import metrics
-from dashboard.config import load_config
-from dashboard.datasource import Database
-from dashboard.funnel import Filters
+from dashboard.funnel import data as metrics
+from dashboard.core.config import load_config
+from dashboard.data import Database
+from dashboard.funnel.domain import Filters
 from tests.e2e.conftest import REPO
 from tests.e2e.helpers import assert_healthy, changed_metric_value, choose, metric_value, open_app, selected
 

@@ -1,0 +1,215 @@
+"""Follow-up compliance for a range: runs the follow-up queries and hands the results to the
+pure arithmetic in `follow_up.py`. `compliance_data` is the one function behind the
+Follow-up compliance page, the `compliance` command and the benchmark; `follow_up_kpis` feeds
+the follow-up KPIs to `kpi_values.kpi_actuals`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.funnel import data as metrics
+from dashboard.core.config import Config
+from dashboard.data import Database, date_range_params
+from dashboard.compliance.follow_up import (
+    HAND_BACK_COLUMNS,
+    LEAD_LIST_COLUMNS,
+    FollowUpRule,
+    compact,
+    classify_hand_backs,
+    evaluate_follow_up,
+    follow_up_rates,
+    hand_back_reasons,
+    overdue_now,
+    records,
+    response_bands,
+    summarise,
+)
+from dashboard.funnel.domain import Filters
+from dashboard.core.parallel import concurrently
+
+REP_KEYS = ("owner_id", "owner_name", "owner_team")
+TEAM_KEYS = ("owner_team",)
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What the extracts let the page say; `missing` explains, naming table and column."""
+
+    hand_offs: bool
+    touches: bool
+    recycling: bool  # hand-backs (recycled or disqualified) are known
+    recycled: bool  # the recycle rate is known
+    missing: tuple[str, ...] = ()
+
+
+def tracking(database: Database) -> Tracking:
+    catalog = database.catalog
+    missing = []
+    hand_offs = catalog.has("leads", "mql_at")
+    if not hand_offs:
+        missing.append("leads.mql_at (when a lead is handed to sales) is not in the extract: there is nothing to follow up")
+    elif not catalog.has("leads", "owner_id"):
+        missing.append("leads.owner_id is not in the extract: leads cannot be attributed to reps")
+    touches = catalog.has("touches", "touched_at") and catalog.has("touches", "lead_id")
+    if not touches:
+        missing.append("the touches extract (lead_id, touched_at) is not configured: first touch and attempts "
+                       "are not tracked; add [data.tables.touches] to the config")
+    recycling = catalog.has("leads", "recycled_at") or catalog.has("leads", "disqualified_at")
+    if not recycling:
+        missing.append("leads.recycled_at and leads.disqualified_at are not in the extract: hand-backs are not tracked")
+    return Tracking(hand_offs=hand_offs, touches=hand_offs and touches, recycling=hand_offs and recycling,
+                    recycled=hand_offs and catalog.has("leads", "recycled_at"), missing=tuple(missing))
+
+
+def rules_for(config: Config) -> dict[str, FollowUpRule]:
+    return {sla.name: FollowUpRule.from_sla(sla) for sla in config.slas}
+
+
+def uncovered_days(config: Config, start: dt.date, end: dt.date) -> int:
+    """Days of the range no SLA version covers: hand-offs on them are not judged."""
+    total = (end - start).days + 1
+    covered = sum(max(0, (min(end, sla.end) - max(start, sla.start)).days + 1) for sla in config.slas)
+    return max(total - covered, 0)
+
+
+def _as_of_end(as_of: dt.date) -> dt.datetime:
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+
+
+def follow_up_facts(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> pd.DataFrame:
+    """Per-lead facts for hand-offs in [start, end], each tagged with the SLA version in force."""
+    frames = []
+    for sla in database.config.slas:
+        first, last = max(start, sla.start), min(end, sla.end)
+        if first > last:
+            continue
+        params = {
+            **date_range_params(first, last), **filters.params(), "as_of_end": _as_of_end(as_of),
+            "attempt_window": dt.timedelta(days=sla.follow_up.attempt_window_days),
+        }
+        frames.append(database.query("follow_up_facts", params).assign(sla_name=sla.name))
+    if not frames:
+        empty = database.query("follow_up_facts", {
+            **date_range_params(start, start), **filters.params(), "as_of_end": _as_of_end(as_of),
+            "attempt_window": dt.timedelta(days=1)}).iloc[0:0]
+        return empty.assign(sla_name=pd.Series(dtype=object))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def evaluated_leads(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
+                    as_of: dt.date | None = None) -> pd.DataFrame:
+    as_of = as_of or metrics.data_as_of(database) or end
+    facts = follow_up_facts(database, start, end, filters, as_of)
+    return evaluate_follow_up(facts, rules_for(database.config), _as_of_end(as_of))
+
+
+def hand_backs(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> pd.DataFrame:
+    params = {**date_range_params(start, end), **filters.params(), "as_of_end": _as_of_end(as_of)}
+    frame = database.query("sales_hand_backs", params)
+    return classify_hand_backs(frame, list(rules_for(database.config).values()))
+
+
+@dataclass(frozen=True)
+class ComplianceData:
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    tracking: Tracking
+    rules: tuple[FollowUpRule, ...]  # the SLA versions the range touches
+    uncovered_days: int
+    leads: pd.DataFrame  # one row per lead handed off in the range (follow_up.LEAD_LIST_COLUMNS)
+    totals: dict  # the summary over every lead (follow_up.summarise)
+    by_rep: pd.DataFrame
+    by_team: pd.DataFrame
+    overdue: pd.DataFrame
+    bands: pd.DataFrame
+    hand_backs: pd.DataFrame  # one row per lead recycled or disqualified in the range (HAND_BACK_COLUMNS)
+    hand_back_reasons: pd.DataFrame
+    kpis: dict = field(default_factory=dict)
+
+
+def compliance_data(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
+                    as_of: dt.date | None = None) -> ComplianceData:
+    """Everything the Follow-up compliance page and the `compliance` command show."""
+    as_of = as_of or metrics.data_as_of(database) or end
+    track = tracking(database)
+    rules = rules_for(database.config)
+    used = tuple(rule for rule in rules.values() if rule.start <= end and rule.end >= start)
+    leads, backs = concurrently(
+        lambda: evaluated_leads(database, start, end, filters, as_of),
+        lambda: hand_backs(database, start, end, filters, as_of),
+    )
+    all_handed_off = leads
+    if not track.touches:
+        # Without touches nothing is known about follow-up: no status rather than "never touched".
+        leads = leads.iloc[0:0]
+    totals = records(summarise(leads))[0]
+    recycled = int((backs["exit_kind"] == "recycled").sum()) if track.recycled else None
+    kpis = follow_up_rates(leads, recycled) if track.touches else {
+        "first_touch_within_sla_rate": None, "min_attempts_met_rate": None,
+        "recycle_rate": follow_up_rates(all_handed_off, recycled)["recycle_rate"],
+    }
+    if not track.hand_offs:
+        kpis = dict.fromkeys(kpis)
+    return ComplianceData(
+        start=start, end=end, as_of=as_of, tracking=track, rules=used,
+        uncovered_days=uncovered_days(database.config, start, end),
+        leads=compact(leads, LEAD_LIST_COLUMNS), totals=totals,
+        by_rep=summarise(leads, REP_KEYS),
+        by_team=summarise(leads, TEAM_KEYS),
+        overdue=overdue_now(leads),
+        bands=response_bands(leads),
+        hand_backs=compact(backs, HAND_BACK_COLUMNS),
+        hand_back_reasons=hand_back_reasons(backs),
+        kpis=kpis,
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpBase:
+    """What the follow-up KPIs of a range are computed from: every lead handed off in it,
+    evaluated, and the recycled leads by month and team. Subsets by month or team give the
+    same values as computing those ranges afresh, because each lead's facts depend only on
+    the lead and the as-of date."""
+
+    tracking: Tracking
+    leads: pd.DataFrame
+    recycled: pd.DataFrame  # month_start, owner_team, recycled
+
+
+def follow_up_base(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
+                   as_of: dt.date | None = None) -> FollowUpBase:
+    as_of = as_of or metrics.data_as_of(database) or end
+    track = tracking(database)
+    leads = evaluated_leads(database, start, end, filters, as_of)
+    recycled = database.query("recycled_by_month", {**date_range_params(start, end), **filters.params(),
+                                                    "as_of_end": _as_of_end(as_of)})
+    return FollowUpBase(tracking=track, leads=leads, recycled=recycled)
+
+
+def kpis_from(base: FollowUpBase, month: dt.date | None = None, team: str | None = None) -> dict[str, float | None]:
+    """The follow-up KPIs of the base, or of the leads handed off in one month and/or owned by one team."""
+    leads, recycled = base.leads, base.recycled
+    if month is not None:
+        handed_off = pd.to_datetime(leads["mql_at"])
+        leads = leads[(handed_off.dt.year == month.year) & (handed_off.dt.month == month.month)]
+        recycled = recycled[pd.to_datetime(recycled["month_start"]).dt.date == month]
+    if team is not None:
+        leads = leads[leads["owner_team"] == team]
+        recycled = recycled[recycled["owner_team"] == team]
+    track = base.tracking
+    rates = follow_up_rates(leads, int(recycled["recycled"].sum()) if track.recycled else None)
+    if not track.touches:
+        rates["first_touch_within_sla_rate"] = rates["min_attempts_met_rate"] = None
+    if not track.hand_offs:
+        rates = dict.fromkeys(rates)
+    return rates
+
+
+def follow_up_kpis(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> dict[str, float | None]:
+    """KPI source for `kpi_values`: first touch within SLA, minimum attempts met, recycle rate."""
+    return kpis_from(follow_up_base(database, start, end, filters))

@@ -1,0 +1,362 @@
+"""Sales follow-up compliance, pure arithmetic: from per-lead follow-up facts (one row per lead
+handed to sales, see `queries/follow_up_facts.sql`) to each lead's status under the SLA's
+follow-up rules, per-rep and per-team aggregates, the leads overdue now, conversion by response
+time, and why leads were handed back to marketing.
+
+Nothing here touches DuckDB or Streamlit. Everything is vectorised (numpy / pandas), so it runs
+on the millions of MQLs of a large extract without a per-row Python loop.
+
+The rules, from the SLA version in force at each lead's hand-off:
+- first touch within `first_touch_within_hours` working hours of hand-off (`mql_at`);
+- at least `min_attempts` touches within `attempt_window_days` days of hand-off, unless the
+  lead converted (SQL) or was disqualified before the window ended.
+
+A lead's status as of the as-of date, checked in this order:
+- never touched: no touch at all, and its first-touch time has run out;
+- breached first touch: first touched later than the rule allows;
+- met: first touched in time and the attempt rule is met;
+- still open: first touched in time (or not yet due) and the attempt window is still running;
+- breached attempts: first touched in time but the window ended with too few attempts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dashboard.compliance.working_hours import WorkingCalendar, add_working_hours_many, working_hours_between_many
+
+MET = "met"
+BREACHED_FIRST_TOUCH = "breached first touch"
+BREACHED_ATTEMPTS = "breached attempts"
+STILL_OPEN = "still open"
+NEVER_TOUCHED = "never touched"
+STATUSES = (MET, BREACHED_FIRST_TOUCH, BREACHED_ATTEMPTS, STILL_OPEN, NEVER_TOUCHED)
+
+# Working hours from hand-off to first touch: [0, 1), [1, 4), [4, 24), [24, ∞).
+BAND_EDGES = (1.0, 4.0, 24.0)
+RESPONSE_BANDS = ("under 1 h", "1-4 h", "4-24 h", "24 h or more", NEVER_TOUCHED)
+
+DISQUALIFIED = "Disqualified"
+UNTOUCHED_HAND_BACK = "Handed back untouched"
+EARLY_HAND_BACK = "Handed back early"
+WON_LATER, SQL_LATER, RE_MQL, NO_LATER_ACTIVITY = "Won later", "Became SQL later", "Re-MQL'd", "No later activity"
+LATER_OUTCOMES = (WON_LATER, SQL_LATER, RE_MQL, NO_LATER_ACTIVITY)
+# Column of `hand_back_reasons` counting each later outcome.
+OUTCOME_COLUMNS = dict(zip(LATER_OUTCOMES, ("won_later", "sql_later", "re_mql", "no_later_activity")))
+
+
+@dataclass(frozen=True)
+class FollowUpRule:
+    """One SLA version's follow-up and recycle rules."""
+
+    sla_name: str
+    start: dt.date
+    end: dt.date
+    first_touch_within_hours: float
+    min_attempts: int
+    attempt_window_days: int
+    calendar: WorkingCalendar
+    no_response_attempts: int
+    not_ready_after_days: int
+
+    @classmethod
+    def from_sla(cls, sla) -> "FollowUpRule":
+        return cls(
+            sla_name=sla.name, start=sla.start, end=sla.end,
+            first_touch_within_hours=sla.follow_up.first_touch_within_hours,
+            min_attempts=sla.follow_up.min_attempts,
+            attempt_window_days=sla.follow_up.attempt_window_days,
+            calendar=WorkingCalendar.from_follow_up(sla.follow_up),
+            no_response_attempts=sla.recycle.no_response_attempts,
+            not_ready_after_days=sla.recycle.not_ready_after_days,
+        )
+
+    def describe(self) -> str:
+        calendar = self.calendar
+        days = ", ".join(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d] for d in calendar.working_days)
+        return (f"{self.sla_name}: first touch within {self.first_touch_within_hours:g} working hours, "
+                f"at least {self.min_attempts} attempts within {self.attempt_window_days} days "
+                f"(business hours {calendar.opens:%H:%M}-{calendar.closes:%H:%M} {days}, {calendar.timezone})")
+
+
+def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[us]")
+
+
+def evaluate_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule], as_of_end: dt.datetime) -> pd.DataFrame:
+    """Each lead with its working hours to first touch, attempt-rule result and status.
+
+    `facts` has the columns of `follow_up_facts.sql` plus `sla_name`, naming the rule in force
+    at the lead's hand-off. `as_of_end` is the first instant after the as-of day.
+    Added columns: first_touch_within_hours, min_attempts, first_touch_due_at, hours_to_first_touch,
+    working_hours_since_hand_off, is_first_touch_decided, is_first_touch_within, attempt_window_end_at,
+    is_attempts_decided, is_attempts_met, is_open, status, hours_overdue, response_band.
+    """
+    frame = facts.reset_index(drop=True).copy()
+    size = len(frame)
+    limit = np.full(size, np.nan)
+    attempts_needed = np.zeros(size, dtype=np.int64)
+    window_days = np.zeros(size, dtype=np.int64)
+    due = np.full(size, np.datetime64("NaT"), dtype="datetime64[us]")
+    to_first_touch = np.full(size, np.nan)
+    elapsed = np.full(size, np.nan)
+    handed_off, first_touch = _times(frame, "mql_at"), _times(frame, "first_touch_at")
+    as_of = np.full(size, np.datetime64(as_of_end, "us"))
+    names = frame["sla_name"].to_numpy(dtype=object) if size else np.array([], dtype=object)
+    for name in pd.unique(names):
+        rule = rules[name]
+        rows = names == name
+        limit[rows] = rule.first_touch_within_hours
+        attempts_needed[rows] = rule.min_attempts
+        window_days[rows] = rule.attempt_window_days
+        due[rows] = add_working_hours_many(handed_off[rows], rule.first_touch_within_hours, rule.calendar)
+        to_first_touch[rows] = working_hours_between_many(handed_off[rows], first_touch[rows], rule.calendar)
+        elapsed[rows] = working_hours_between_many(handed_off[rows], as_of[rows], rule.calendar)
+
+    touched = ~np.isnat(first_touch)
+    within = touched & (to_first_touch <= limit)
+    first_touch_decided = touched | (elapsed > limit)
+    window_end = handed_off + window_days.astype("timedelta64[D]").astype("timedelta64[us]")
+    window_over = window_end <= as_of
+    converted_early = _times(frame, "sql_at") < window_end
+    disqualified_early = _times(frame, "disqualified_at") < window_end  # NaT compares False
+    attempts_met = (frame["attempts_in_window"].to_numpy() >= attempts_needed) | converted_early | disqualified_early
+    attempts_decided = attempts_met | window_over
+    # Still with sales: not converted, disqualified or handed back since this hand-off (a lead
+    # recycled earlier and handed off again is open again).
+    is_open = np.ones(size, dtype=bool)
+    for column in ("sql_at", "disqualified_at", "recycled_at"):
+        is_open &= ~(_times(frame, column) >= handed_off)
+
+    status = np.select(
+        [~touched & first_touch_decided, ~touched, ~within, attempts_met, ~window_over],
+        [NEVER_TOUCHED, STILL_OPEN, BREACHED_FIRST_TOUCH, MET, STILL_OPEN],
+        BREACHED_ATTEMPTS,
+    )
+    band = np.select(
+        [~touched & first_touch_decided, ~touched, to_first_touch < BAND_EDGES[0], to_first_touch < BAND_EDGES[1],
+         to_first_touch < BAND_EDGES[2]],
+        [NEVER_TOUCHED, "", RESPONSE_BANDS[0], RESPONSE_BANDS[1], RESPONSE_BANDS[2]],
+        RESPONSE_BANDS[3],
+    )
+    return frame.assign(
+        first_touch_within_hours=limit,
+        min_attempts=attempts_needed,
+        first_touch_due_at=due,
+        hours_to_first_touch=to_first_touch,
+        working_hours_since_hand_off=elapsed,
+        is_first_touch_decided=first_touch_decided,
+        is_first_touch_within=within,
+        attempt_window_end_at=window_end,
+        is_attempts_decided=attempts_decided,
+        is_attempts_met=attempts_met,
+        is_open=is_open,
+        status=pd.Categorical(status, categories=STATUSES),
+        # Untouched leads only: working hours past the first-touch deadline (negative: time left).
+        hours_overdue=np.where(touched, np.nan, elapsed - limit),
+        response_band=pd.Categorical(np.where(band == "", None, band), categories=RESPONSE_BANDS),
+    )
+
+
+def _rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return (numerator / denominator.where(denominator > 0)).astype(float)
+
+
+SUMMARY_COLUMNS = (
+    "handed_off", "first_touch_decided", "first_touch_within", "first_touch_within_rate",
+    "median_hours_to_first_touch", "p90_hours_to_first_touch", "attempts_decided", "attempts_met",
+    "attempts_met_rate", "never_touched", "overdue_now", *[s.replace(" ", "_") for s in STATUSES if s != NEVER_TOUCHED],
+)
+
+
+def summarise(evaluated: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Handed-off leads, % first touched within SLA (of leads whose first touch is due or done),
+    median and 90th-percentile working hours to first touch (of touched leads), % meeting the
+    attempt rule (of leads whose window ended or that met it early), never-touched leads, leads
+    overdue now (untouched, still with sales, past the deadline) and the count of each status.
+    One row per group of `by` (missing keys kept as their own group), or one row when `by` is empty.
+    """
+    # Categories compare by code; the same comparisons on text are the slow part at scale.
+    status = evaluated["status"].astype("category")
+    work = pd.DataFrame({
+        "handed_off": 1,
+        "first_touch_decided": evaluated["is_first_touch_decided"].astype(int),
+        "first_touch_within": evaluated["is_first_touch_within"].astype(int),
+        "attempts_decided": evaluated["is_attempts_decided"].astype(int),
+        "attempts_met": evaluated["is_attempts_met"].astype(int),
+        "never_touched": (status == NEVER_TOUCHED).astype(int),
+        "overdue_now": (evaluated["is_open"] & (evaluated["hours_overdue"] > 0)).astype(int),
+        **{s.replace(" ", "_"): (status == s).astype(int) for s in STATUSES if s != NEVER_TOUCHED},
+        "hours": evaluated["hours_to_first_touch"].astype(float),
+    })
+    keys = list(by)
+    for key in keys:
+        work[key] = evaluated[key]
+    if keys:
+        grouped = work.groupby(keys, dropna=False, sort=True)
+        counts = grouped.sum(numeric_only=True).drop(columns="hours")
+        hours = grouped["hours"]
+        counts["median_hours_to_first_touch"] = hours.median()
+        counts["p90_hours_to_first_touch"] = hours.quantile(0.9)
+        summary = counts.reset_index()
+    else:
+        summary = pd.DataFrame([work.drop(columns="hours").sum().astype(int)])
+        summary["median_hours_to_first_touch"] = work["hours"].median() if work["hours"].notna().any() else np.nan
+        summary["p90_hours_to_first_touch"] = work["hours"].quantile(0.9) if work["hours"].notna().any() else np.nan
+    summary["first_touch_within_rate"] = _rate(summary["first_touch_within"], summary["first_touch_decided"])
+    summary["attempts_met_rate"] = _rate(summary["attempts_met"], summary["attempts_decided"])
+    return summary[[*keys, *SUMMARY_COLUMNS]]
+
+
+LEAD_LIST_COLUMNS = (
+    "lead_id", "owner_id", "owner_name", "owner_team", "channel", "segment", "sla_name", "mql_at", "first_touch_due_at",
+    "first_touch_at", "hours_to_first_touch", "attempts_in_window", "min_attempts", "touches_since_hand_off",
+    "attempt_window_end_at", "status", "response_band", "hours_overdue", "is_open", "sql_at", "disqualified_at",
+    "recycled_at", "won_at",
+)
+HAND_BACK_COLUMNS = (
+    "lead_id", "owner_id", "owner_name", "owner_team", "channel", "segment", "sla_name", "exit_kind", "exit_at",
+    "handed_off_at", "attempts_before_exit", "days_in_sales", "reason", "later_outcome",
+)
+
+
+def compact(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Only `columns`, with repeated text (owners, teams, channels...) stored as categories:
+    the per-lead lists a page keeps in its cache stay a fraction of the query result's size."""
+    result = frame[[column for column in columns if column in frame]].copy()
+    for column in result.columns:
+        if column != "lead_id" and (result[column].dtype == object or pd.api.types.is_string_dtype(result[column])):
+            result[column] = result[column].astype("category")
+    return result
+
+
+def business_time(instants: pd.Series, timezone: str) -> pd.Series:
+    """UTC instants (naive, as the extracts hold them) as naive local times of the business time zone."""
+    utc = pd.to_datetime(instants).dt.tz_localize("UTC")
+    return utc.dt.tz_convert(timezone).dt.tz_localize(None)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain Python values (int, float, str, ISO timestamps; None for missing), for JSON."""
+    rows = []
+    for row in frame.to_dict("records"):
+        clean = {}
+        for key, value in row.items():
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                clean[key] = None
+            elif isinstance(value, (pd.Timestamp, dt.datetime)):
+                clean[key] = value.isoformat()
+            elif isinstance(value, (np.integer, bool, np.bool_)):
+                clean[key] = value.item() if hasattr(value, "item") else value
+            elif isinstance(value, np.floating):
+                clean[key] = float(value)
+            else:
+                clean[key] = value
+        rows.append(clean)
+    return rows
+
+
+def overdue_now(evaluated: pd.DataFrame) -> pd.DataFrame:
+    """Leads still with sales and never touched, most overdue first: past their first-touch
+    deadline (hours_overdue > 0) or with the clock still running (hours_overdue ≤ 0, time left)."""
+    rows = evaluated[evaluated["is_open"] & evaluated["first_touch_at"].isna()]
+    columns = ["lead_id", "owner_id", "owner_name", "owner_team", "channel", "segment", "sla_name", "mql_at",
+               "first_touch_due_at", "hours_overdue", "attempt_window_end_at"]
+    return rows[columns].sort_values(["hours_overdue", "lead_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def response_bands(evaluated: pd.DataFrame) -> pd.DataFrame:
+    """Conversion to SQL and to won by working hours to first touch, for leads whose first
+    touch is done or overdue (never-touched leads are their own band)."""
+    decided = evaluated[evaluated["response_band"].notna()]
+    grouped = decided.groupby("response_band", observed=False)
+    frame = pd.DataFrame({
+        "leads": grouped.size(),
+        "sqls": grouped["sql_at"].count(),
+        "won": grouped["won_at"].count(),
+        "won_revenue": grouped["won_amount"].sum(min_count=1).astype(float),
+    }).reindex(list(RESPONSE_BANDS), fill_value=0)
+    frame["sql_rate"] = _rate(frame["sqls"], frame["leads"])
+    frame["won_rate"] = _rate(frame["won"], frame["leads"])
+    frame.index.name = "response_band"
+    return frame.reset_index()[["response_band", "leads", "sqls", "sql_rate", "won", "won_rate", "won_revenue"]]
+
+
+def rule_for_dates(moments: pd.Series, rules: Sequence[FollowUpRule]) -> pd.Series:
+    """The name of the rule in force on the day of each moment (None outside every SLA period)."""
+    # Whole days as datetime64, not Python dates: comparing object arrays is the slow part at scale.
+    days = pd.to_datetime(moments).dt.normalize()
+    result = pd.Series([None] * len(days), index=days.index, dtype=object)
+    for rule in rules:
+        inside = (days >= pd.Timestamp(rule.start)) & (days <= pd.Timestamp(rule.end))
+        result[inside.fillna(False).astype(bool)] = rule.sla_name
+    return result
+
+
+def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule]) -> pd.DataFrame:
+    """Why each lead left sales without converting, and what happened to it afterwards.
+
+    Reasons, under the recycle rule in force at hand-off (at the exit when the hand-off is unknown):
+    disqualified; handed back untouched (no attempt before); no response after K attempts
+    (at least `no_response_attempts` attempts); not ready after D days (fewer attempts, at least
+    `not_ready_after_days` after hand-off); handed back early (fewer attempts, sooner).
+    Later outcome, the furthest reached: won later, became SQL later, re-MQL'd, no later activity.
+    """
+    frame = hand_backs.reset_index(drop=True).copy()
+    judged_at = pd.to_datetime(frame["handed_off_at"]).fillna(pd.to_datetime(frame["exit_at"]))
+    names = rule_for_dates(judged_at, rules)
+    by_name = {rule.sla_name: rule for rule in rules}
+    attempts_rule = names.map(lambda n: by_name[n].no_response_attempts if n else np.nan).astype(float)
+    days_rule = names.map(lambda n: by_name[n].not_ready_after_days if n else np.nan).astype(float)
+    days_in_sales = (pd.to_datetime(frame["exit_at"]) - pd.to_datetime(frame["handed_off_at"])).dt.total_seconds() / 86_400
+    attempts = frame["attempts_before_exit"].astype(int)
+    no_response = [f"No response after {int(k)} attempts" if k == k else "No response" for k in attempts_rule]
+    not_ready = [f"Not ready after {int(d)} days" if d == d else "Not ready" for d in days_rule]
+    reason = np.select(
+        [frame["exit_kind"] == "disqualified", attempts == 0, attempts >= attempts_rule, days_in_sales >= days_rule],
+        [DISQUALIFIED, UNTOUCHED_HAND_BACK, np.array(no_response, dtype=object), np.array(not_ready, dtype=object)],
+        EARLY_HAND_BACK,
+    )
+    later = np.select(
+        [frame["won_after_exit_at"].notna(), frame["sql_after_exit_at"].notna(), frame["is_re_mql"].fillna(False).astype(bool)],
+        [WON_LATER, SQL_LATER, RE_MQL],
+        NO_LATER_ACTIVITY,
+    )
+    return frame.assign(sla_name=names, days_in_sales=days_in_sales, reason=reason,
+                        later_outcome=pd.Categorical(later, categories=LATER_OUTCOMES))
+
+
+def hand_back_reasons(classified: pd.DataFrame) -> pd.DataFrame:
+    """One row per reason: leads, and how many of them reached each later outcome."""
+    if classified.empty:
+        return pd.DataFrame(columns=["reason", "leads", "median_attempts", "median_days_in_sales",
+                                     *OUTCOME_COLUMNS.values()])
+    outcomes = pd.crosstab(classified["reason"], classified["later_outcome"].astype(object)).reindex(
+        columns=list(LATER_OUTCOMES), fill_value=0)
+    outcomes.columns = list(OUTCOME_COLUMNS.values())
+    grouped = classified.groupby("reason")
+    frame = pd.DataFrame({
+        "leads": grouped.size(),
+        "median_attempts": grouped["attempts_before_exit"].median(),
+        "median_days_in_sales": grouped["days_in_sales"].median(),
+    }).join(outcomes)
+    return frame.sort_values("leads", ascending=False).reset_index()
+
+
+def follow_up_rates(evaluated: pd.DataFrame, recycled: int | None) -> dict[str, float | None]:
+    """The follow-up KPIs: first touch within SLA and minimum attempts met (of decided leads),
+    and recycled leads as a share of leads handed off, for the same range."""
+    decided_first = int(evaluated["is_first_touch_decided"].sum())
+    decided_attempts = int(evaluated["is_attempts_decided"].sum())
+    handed_off = len(evaluated)
+    return {
+        "first_touch_within_sla_rate": (
+            int(evaluated["is_first_touch_within"].sum()) / decided_first if decided_first else None),
+        "min_attempts_met_rate": int(evaluated["is_attempts_met"].sum()) / decided_attempts if decided_attempts else None,
+        "recycle_rate": recycled / handed_off if recycled is not None and handed_off else None,
+    }

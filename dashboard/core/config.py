@@ -1,0 +1,607 @@
+"""Load and validate `sla_config.toml` into typed, immutable objects.
+
+Every problem is collected and reported together, each naming its key (for example
+`sla[2].quota`) and saying what to do, so a user fixes the file in one pass. Unknown keys
+are errors too: a misspelt key would otherwise silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dashboard.core.contract import DEAL_STATUSES, STAGE_NAMES, TABLES
+from dashboard.core.kpis import KPIS
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[2] / "sla_config.toml"
+
+RULE_OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "in", "not in")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+TEAM_FUNCTIONS = ("marketing", "sales", "shared")
+TABLE_FORMATS = ("parquet", "csv")
+
+
+class ConfigError(Exception):
+    """The config cannot be used; `problems` lists every reason, each naming its key."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        listing = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{path}: {len(problems)} problem(s) in the SLA config:\n{listing}")
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    attribute: str
+    op: str
+    value: Any
+    points: int
+
+
+@dataclass(frozen=True)
+class LeadDefinition:
+    mql_threshold: int
+    rules: tuple[ScoringRule, ...]
+
+    @property
+    def max_score(self) -> int:
+        return sum(rule.points for rule in self.rules if rule.points > 0)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    first_touch_within_hours: float
+    min_attempts: int
+    attempt_window_days: int
+    timezone: str
+    business_start: dt.time
+    business_end: dt.time
+    working_days: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recycle:
+    no_response_attempts: int
+    not_ready_after_days: int
+
+
+@dataclass(frozen=True)
+class SlaVersion:
+    name: str
+    start: dt.date
+    end: dt.date
+    currency: str
+    quota: float
+    monthly_quota_weights: tuple[float, ...]  # one per month of the period, summing to 1
+    lead_definition: LeadDefinition
+    follow_up: FollowUp
+    recycle: Recycle
+    targets: dict[str, float]
+    mql_capacity_per_rep_month: float | None = None  # how many MQLs one sales rep can work a month
+
+    def months(self) -> list[dt.date]:
+        return month_starts(self.start, self.end)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    function: str
+    kpis: tuple[str, ...]
+    quota_share: float | None = None  # a sales team's share of the revenue quota (None: an equal split)
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where one contract table comes from and how its columns and values map."""
+
+    name: str
+    path: str  # relative to the data folder: a file, a glob or a hive-partitioned folder
+    format: str
+    columns: dict[str, str]  # contract column -> the extract's column
+    values: dict[str, dict[str, tuple[str, ...]]]  # contract column -> contract value -> extract values
+    constants: dict[str, Any]  # contract column -> a value for every row
+    timestamp_formats: tuple[str, ...]  # strptime formats for text timestamps
+    delimiter: str | None
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    folder: Path
+    tables: dict[str, TableSource]
+    as_of: dt.date | None
+    stages_not_tracked: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    company_name: str
+    data: DataConfig
+    at_risk_band: float
+    slas: tuple[SlaVersion, ...]
+    teams: tuple[Team, ...]
+
+    def sla_for(self, day: dt.date) -> SlaVersion | None:
+        for sla in self.slas:
+            if sla.contains(day):
+                return sla
+        return None
+
+    def sla_named(self, name: str) -> SlaVersion:
+        for sla in self.slas:
+            if sla.name == name:
+                return sla
+        raise KeyError(name)
+
+
+def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+class _Reader:
+    """Walks the parsed TOML, converting values and collecting problems by key path."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{key}: {message}")
+
+    def table(self, raw: Any, key: str, allowed: tuple[str, ...]) -> dict:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problem(key, f"must be a table ([{key}]), got {type(raw).__name__}")
+            return {}
+        for unknown in sorted(set(raw) - set(allowed)):
+            hint = difflib.get_close_matches(unknown, allowed, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
+            self.problem(f"{key}.{unknown}" if key else unknown, f"unknown key{suggestion}")
+        return raw
+
+    def value(self, raw: dict, key: str, name: str, kind: type | tuple, default: Any = ..., check=None, what: str = ""):
+        full = f"{key}.{name}" if key else name
+        if name not in raw:
+            if default is ...:
+                self.problem(full, "is missing; add it" + (f" ({what})" if what else ""))
+                return None
+            return default
+        found = raw[name]
+        accepted = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(found, bool) and bool not in accepted:
+            found_ok = False
+        else:
+            found_ok = isinstance(found, accepted)
+        if not found_ok:
+            names = " or ".join(t.__name__ for t in accepted)
+            self.problem(full, f"must be {names}, got {found!r}")
+            return None
+        if check is not None:
+            message = check(found)
+            if message:
+                self.problem(full, f"{message} (got {found!r})")
+                return None
+        return found
+
+
+def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> Config:
+    path = Path(path).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found; pass --config or create sla_config.toml"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, [f"cannot be read: {error}"]) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, [f"TOML syntax error: {error}; fix the line it names"]) from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict, path: Path) -> Config:
+    reader = _Reader()
+    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams"))
+    company = reader.table(top.get("company"), "company", ("name",))
+    company_name = reader.value(company, "company", "name", str, default="Your company")
+
+    data = _read_data(reader, top.get("data"), path.parent)
+
+    status = reader.table(top.get("status"), "status", ("at_risk_band",))
+    at_risk_band = reader.value(
+        status, "status", "at_risk_band", (int, float), default=0.10,
+        check=lambda v: None if 0 <= v < 1 else "must be in [0, 1)",
+    )
+
+    slas = _read_slas(reader, top.get("sla"))
+    teams = _read_teams(reader, top.get("teams"))
+    _check_team_references(reader, data, teams)
+
+    if reader.problems:
+        raise ConfigError(path, reader.problems)
+    return Config(
+        path=path,
+        company_name=company_name,
+        data=data,
+        at_risk_band=float(at_risk_band),
+        slas=tuple(slas),
+        teams=tuple(teams),
+    )
+
+
+def _read_data(reader: _Reader, raw: Any, config_dir: Path) -> DataConfig:
+    section = reader.table(raw, "data", ("folder", "as_of", "tables", "stages_not_tracked"))
+    folder_text = reader.value(section, "data", "folder", str, default="data/sample")
+    folder = (config_dir / (folder_text or ".")).resolve()
+    as_of = reader.value(section, "data", "as_of", dt.date, default=None)
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    not_tracked = reader.value(section, "data", "stages_not_tracked", list, default=[]) or []
+    for stage in not_tracked:
+        if stage not in STAGE_NAMES:
+            reader.problem("data.stages_not_tracked", f"unknown stage {stage!r}; stages are {', '.join(STAGE_NAMES)}")
+
+    tables_raw = reader.table(section.get("tables"), "data.tables", tuple(TABLES))
+    tables = {}
+    for name, table_raw in tables_raw.items():
+        if name in TABLES:
+            source = _read_table_source(reader, name, table_raw)
+            if source is not None:
+                tables[name] = source
+    for name, table in TABLES.items():
+        if table.required and name not in tables_raw:
+            reader.problem(f"data.tables.{name}", f"is missing; say where the {name} extract is ([data.tables.{name}] path = ...)")
+    return DataConfig(folder=folder, tables=tables, as_of=as_of, stages_not_tracked=tuple(not_tracked))
+
+
+def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | None:
+    key = f"data.tables.{name}"
+    section = reader.table(raw, key, ("path", "format", "columns", "values", "constants", "timestamp_formats", "delimiter"))
+    path_text = reader.value(section, key, "path", str, what="a file, glob or folder inside data.folder")
+    if path_text is None:
+        return None
+    pure = PurePosixPath(path_text.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts:
+        reader.problem(f"{key}.path", f"must be relative to data.folder and stay inside it, got {path_text!r}")
+        return None
+    default_format = "csv" if path_text.lower().endswith((".csv", ".csv.gz", ".tsv")) else "parquet"
+    fmt = reader.value(
+        section, key, "format", str, default=default_format,
+        check=lambda v: None if v in TABLE_FORMATS else f"must be one of {', '.join(TABLE_FORMATS)}",
+    )
+    contract = TABLES[name]
+    columns_raw = reader.table(section.get("columns"), f"{key}.columns", contract.column_names)
+    columns = {}
+    for contract_column, source_column in columns_raw.items():
+        if contract_column in contract.column_names:
+            if isinstance(source_column, str) and source_column:
+                columns[contract_column] = source_column
+            else:
+                reader.problem(f"{key}.columns.{contract_column}", f"must name a column of your extract, got {source_column!r}")
+    constants_raw = reader.table(section.get("constants"), f"{key}.constants", contract.column_names)
+    constants = {column: value for column, value in constants_raw.items() if column in contract.column_names}
+    values = _read_value_maps(reader, key, name, section.get("values"))
+    formats = reader.value(section, key, "timestamp_formats", list, default=[]) or []
+    if any(not isinstance(f, str) or "%" not in f for f in formats):
+        reader.problem(f"{key}.timestamp_formats", f"must be strptime formats such as '%d-%m-%Y', got {formats!r}")
+    delimiter = reader.value(
+        section, key, "delimiter", str, default=None,
+        check=lambda v: None if len(v) == 1 else "must be a single character",
+    )
+    return TableSource(
+        name=name,
+        path=str(pure),
+        format=fmt or default_format,
+        columns=columns,
+        values=values,
+        constants=constants,
+        timestamp_formats=tuple(formats),
+        delimiter=delimiter,
+    )
+
+
+def _read_value_maps(reader: _Reader, key: str, table: str, raw: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    mappable = ("status",) if table == "deals" else ("channel", "segment", "kind", "role", "team", "region")
+    section = reader.table(raw, f"{key}.values", mappable)
+    maps: dict[str, dict[str, tuple[str, ...]]] = {}
+    for column, mapping in section.items():
+        if column not in mappable:
+            continue
+        if not isinstance(mapping, dict):
+            reader.problem(f"{key}.values.{column}", "must be a table of contract value = [your values]")
+            continue
+        if column == "status":
+            for unknown in set(mapping) - set(DEAL_STATUSES):
+                reader.problem(f"{key}.values.status.{unknown}", f"unknown status; use {', '.join(DEAL_STATUSES)}")
+        converted = {}
+        for target, sources in mapping.items():
+            sources = [sources] if isinstance(sources, str) else sources
+            if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+                reader.problem(f"{key}.values.{column}.{target}", "must be a list of your values, e.g. [\"Won\", \"Closed Won\"]")
+                continue
+            converted[target] = tuple(sources)
+        maps[column] = converted
+    return maps
+
+
+def _read_slas(reader: _Reader, raw: Any) -> list[SlaVersion]:
+    if not isinstance(raw, list) or not raw:
+        reader.problem("sla", "no SLA version; add at least one [[sla]] block with name, start, end and quota")
+        return []
+    slas, periods = [], []
+    for index, block in enumerate(raw, start=1):
+        sla = _read_sla(reader, block, f"sla[{index}]", periods)
+        if sla is not None:
+            slas.append(sla)
+    slas.sort(key=lambda s: s.start)
+    # Checked on every period that parsed, so one bad value elsewhere cannot hide an overlap.
+    periods.sort(key=lambda period: period[1])
+    for (earlier, _, earlier_end), (later, later_start, _) in zip(periods, periods[1:]):
+        if later_start <= earlier_end:
+            reader.problem(
+                "sla",
+                f"periods overlap: '{earlier}' ends {earlier_end} but '{later}' starts {later_start}; "
+                "end one SLA version the day before the next starts",
+            )
+    names = [s.name for s in slas]
+    for duplicate in sorted({n for n in names if names.count(n) > 1}):
+        reader.problem("sla", f"two SLA versions are named {duplicate!r}; names must be unique")
+    return slas
+
+
+def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion | None:
+    allowed = ("name", "start", "end", "currency", "quota", "monthly_quota_weights",
+               "lead_definition", "follow_up", "recycle", "targets", "mql_capacity_per_rep_month")
+    block = reader.table(raw, key, allowed)
+    name = reader.value(block, key, "name", str)
+    label = f"{key} ({name})" if name else key
+    start = reader.value(block, label, "start", dt.date, what="a date such as 2026-01-01")
+    end = reader.value(block, label, "end", dt.date, what="a date such as 2026-12-31")
+    if start is not None and end is not None and end < start:
+        reader.problem(f"{label}.end", f"is before start ({end} < {start})")
+        end = None
+    if start is not None and end is not None:
+        periods.append((name or key, start, end))
+    currency = reader.value(block, label, "currency", str, default="USD")
+    quota = reader.value(
+        block, label, "quota", (int, float), what="the revenue quota for the period",
+        check=lambda v: None if v > 0 else "must be greater than 0",
+    )
+    weights = _read_weights(reader, block, label, start, end)
+    lead_definition = _read_lead_definition(reader, block.get("lead_definition"), f"{label}.lead_definition")
+    follow_up = _read_follow_up(reader, block.get("follow_up"), f"{label}.follow_up")
+    recycle = _read_recycle(reader, block.get("recycle"), f"{label}.recycle")
+    targets = _read_targets(reader, block.get("targets"), f"{label}.targets")
+    capacity = reader.value(
+        block, label, "mql_capacity_per_rep_month", (int, float), default=None,
+        check=lambda v: None if v > 0 else "must be greater than 0",
+    )
+    if None in (name, start, end, quota, weights, lead_definition, follow_up, recycle):
+        return None
+    return SlaVersion(
+        name=name, start=start, end=end, currency=currency, quota=float(quota),
+        monthly_quota_weights=weights, lead_definition=lead_definition,
+        follow_up=follow_up, recycle=recycle, targets=targets,
+        mql_capacity_per_rep_month=float(capacity) if capacity is not None else None,
+    )
+
+
+def _read_weights(reader: _Reader, block: dict, key: str, start, end) -> tuple[float, ...] | None:
+    if start is None or end is None:
+        return None
+    months = len(month_starts(start, end))
+    weights = reader.value(block, key, "monthly_quota_weights", list, default=None)
+    if weights is None:
+        return tuple(1 / months for _ in range(months)) if "monthly_quota_weights" not in block else None
+    if len(weights) != months or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights):
+        reader.problem(
+            f"{key}.monthly_quota_weights",
+            f"must be {months} non-negative numbers, one per month from {start:%Y-%m} to {end:%Y-%m}; got {weights!r}",
+        )
+        return None
+    total = sum(weights)
+    if total <= 0:
+        reader.problem(f"{key}.monthly_quota_weights", "must not all be zero")
+        return None
+    return tuple(w / total for w in weights)
+
+
+def _read_lead_definition(reader: _Reader, raw: Any, key: str) -> LeadDefinition | None:
+    if raw is None:
+        reader.problem(key, "is missing; add [sla.lead_definition] with mql_threshold and rules")
+        return None
+    section = reader.table(raw, key, ("mql_threshold", "rules"))
+    rules_raw = reader.value(section, key, "rules", list, what="scoring rules")
+    rules = []
+    for index, rule_raw in enumerate(rules_raw or [], start=1):
+        rule = _read_rule(reader, rule_raw, f"{key}.rules[{index}]")
+        if rule is not None:
+            rules.append(rule)
+    definition = LeadDefinition(mql_threshold=0, rules=tuple(rules))
+    threshold = reader.value(
+        section, key, "mql_threshold", int,
+        check=lambda v: None if 0 < v <= max(definition.max_score, 1)
+        else f"must be between 1 and the highest reachable score ({definition.max_score})",
+    )
+    if threshold is None or rules_raw is None:
+        return None
+    return LeadDefinition(mql_threshold=threshold, rules=tuple(rules))
+
+
+def _read_rule(reader: _Reader, raw: Any, key: str) -> ScoringRule | None:
+    rule = reader.table(raw, key, ("attribute", "op", "value", "points"))
+    scoring_attributes = tuple(
+        c for c in TABLES["leads"].column_names
+        if c not in ("lead_id", "created_at", "score", "mql_at", "sql_at", "recycled_at", "disqualified_at", "owner_id")
+    )
+    attribute = reader.value(
+        rule, key, "attribute", str,
+        check=lambda v: None if v in scoring_attributes else f"must be a lead attribute: {', '.join(scoring_attributes)}",
+    )
+    op = reader.value(
+        rule, key, "op", str,
+        check=lambda v: None if v in RULE_OPERATORS else f"must be one of {', '.join(RULE_OPERATORS)}",
+    )
+    value = reader.value(rule, key, "value", (str, int, float, bool, list))
+    points = reader.value(rule, key, "points", int)
+    if op in ("in", "not in") and value is not None and not isinstance(value, list):
+        reader.problem(f"{key}.value", f"must be a list for op '{op}', got {value!r}")
+        return None
+    if op in (">", ">=", "<", "<=") and (isinstance(value, (bool, list, str))):
+        reader.problem(f"{key}.value", f"must be a number for op '{op}', got {value!r}")
+        return None
+    if None in (attribute, op, value, points):
+        return None
+    return ScoringRule(attribute=attribute, op=op, value=tuple(value) if isinstance(value, list) else value, points=points)
+
+
+def _parse_clock(reader: _Reader, key: str, text: Any) -> dt.time | None:
+    try:
+        return dt.time.fromisoformat(text)
+    except (TypeError, ValueError):
+        reader.problem(key, f"must be a time such as \"09:00\", got {text!r}")
+        return None
+
+
+def _read_follow_up(reader: _Reader, raw: Any, key: str) -> FollowUp | None:
+    if raw is None:
+        reader.problem(key, "is missing; add [sla.follow_up] with first_touch_within_hours, min_attempts, attempt_window_days")
+        return None
+    section = reader.table(raw, key, ("first_touch_within_hours", "min_attempts", "attempt_window_days",
+                                      "timezone", "business_hours", "working_days"))
+    positive = lambda v: None if v > 0 else "must be greater than 0"  # noqa: E731
+    hours = reader.value(section, key, "first_touch_within_hours", (int, float), check=positive)
+    attempts = reader.value(section, key, "min_attempts", int, check=positive)
+    window = reader.value(section, key, "attempt_window_days", int, check=positive)
+    timezone = reader.value(section, key, "timezone", str, default="UTC")
+    if timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            reader.problem(f"{key}.timezone", f"unknown time zone {timezone!r}; use an IANA name such as 'America/New_York'")
+            timezone = None
+    hours_pair = reader.value(section, key, "business_hours", list, default=["09:00", "17:00"])
+    start_time = end_time = None
+    if hours_pair is not None:
+        if len(hours_pair) != 2:
+            reader.problem(f"{key}.business_hours", f"must be [start, end] such as [\"09:00\", \"17:00\"], got {hours_pair!r}")
+        else:
+            start_time = _parse_clock(reader, f"{key}.business_hours", hours_pair[0])
+            end_time = _parse_clock(reader, f"{key}.business_hours", hours_pair[1])
+            if start_time and end_time and end_time <= start_time:
+                reader.problem(f"{key}.business_hours", "end must be after start")
+                start_time = None
+    days = reader.value(section, key, "working_days", list, default=list(WEEKDAYS[:5]))
+    if days is not None and (not days or any(d not in WEEKDAYS for d in days)):
+        reader.problem(f"{key}.working_days", f"must be a non-empty list of {', '.join(WEEKDAYS)}, got {days!r}")
+        days = None
+    if None in (hours, attempts, window, timezone, start_time, end_time, days):
+        return None
+    return FollowUp(
+        first_touch_within_hours=float(hours), min_attempts=attempts, attempt_window_days=window,
+        timezone=timezone, business_start=start_time, business_end=end_time, working_days=tuple(days),
+    )
+
+
+def _read_recycle(reader: _Reader, raw: Any, key: str) -> Recycle | None:
+    section = reader.table(raw, key, ("no_response_attempts", "not_ready_after_days"))
+    positive = lambda v: None if v > 0 else "must be greater than 0"  # noqa: E731
+    attempts = reader.value(section, key, "no_response_attempts", int, default=6, check=positive)
+    days = reader.value(section, key, "not_ready_after_days", int, default=30, check=positive)
+    if attempts is None or days is None:
+        return None
+    return Recycle(no_response_attempts=attempts, not_ready_after_days=days)
+
+
+def _read_targets(reader: _Reader, raw: Any, key: str) -> dict[str, float]:
+    section = reader.table(raw, key, tuple(KPIS))
+    targets = {}
+    for name, value in section.items():
+        kpi = KPIS.get(name)
+        if kpi is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            reader.problem(f"{key}.{name}", f"must be a number, got {value!r}")
+        elif kpi.unit == "rate" and not 0 < value <= 1:
+            reader.problem(f"{key}.{name}", f"is a rate and must be in (0, 1] (0.35 means 35 %), got {value!r}")
+        elif kpi.unit != "rate" and value < 0:
+            reader.problem(f"{key}.{name}", f"must not be negative, got {value!r}")
+        else:
+            targets[name] = float(value)
+    return targets
+
+
+def _read_teams(reader: _Reader, raw: Any) -> list[Team]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        reader.problem("teams", "must be a list of [[teams]] blocks")
+        return []
+    teams = []
+    for index, block in enumerate(raw, start=1):
+        key = f"teams[{index}]"
+        section = reader.table(block, key, ("name", "function", "kpis", "quota_share"))
+        name = reader.value(section, key, "name", str)
+        function = reader.value(
+            section, key, "function", str, default="sales",
+            check=lambda v: None if v in TEAM_FUNCTIONS else f"must be one of {', '.join(TEAM_FUNCTIONS)}",
+        )
+        kpis = reader.value(section, key, "kpis", list, default=[]) or []
+        for kpi in kpis:
+            if kpi not in KPIS:
+                hint = difflib.get_close_matches(str(kpi), KPIS, n=1)
+                reader.problem(f"{key}.kpis", f"unknown KPI {kpi!r}" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+        quota_share = reader.value(
+            section, key, "quota_share", (int, float), default=None,
+            check=lambda v: None if 0 < v <= 1 else "is a fraction of the quota and must be in (0, 1] (0.4 means 40 %)",
+        )
+        if quota_share is not None and function != "sales":
+            reader.problem(f"{key}.quota_share", f"only a sales team carries a share of the quota (this team's function is {function!r})")
+        if name and function:
+            teams.append(Team(name=name, function=function, kpis=tuple(kpis),
+                              quota_share=float(quota_share) if quota_share is not None else None))
+    shares = sum(t.quota_share or 0 for t in teams if t.function == "sales")
+    if shares > 1 + 1e-9:
+        reader.problem("teams", f"the sales teams' quota_share values add up to {shares:.2f}; they must not exceed 1")
+    names = [t.name for t in teams]
+    for duplicate in sorted({n for n in names if names.count(n) > 1}):
+        reader.problem("teams", f"two teams are named {duplicate!r}; names must be unique")
+    return teams
+
+
+def _check_team_references(reader: _Reader, data: DataConfig, teams: list[Team]) -> None:
+    """Team names the data mapping gives reps must be [[teams]] names, or their reps fall out
+    of every team view."""
+    reps = data.tables.get("reps")
+    if reps is None or not teams:
+        return
+    names = [team.name for team in teams]
+    given = [("data.tables.reps.values.team", target) for target in reps.values.get("team", {})]
+    if isinstance(reps.constants.get("team"), str):
+        given.append(("data.tables.reps.constants.team", reps.constants["team"]))
+    for key, name in given:
+        if name not in names:
+            hint = difflib.get_close_matches(name, names, n=1)
+            reader.problem(key, f"{name!r} is not a team of the config"
+                           + (f"; did you mean {hint[0]!r}?" if hint else f"; the [[teams]] are {', '.join(map(repr, names))}"))
+
+
+__all__ = [
+    "Config", "ConfigError", "DataConfig", "FollowUp", "LeadDefinition", "Recycle", "ScoringRule",
+    "SlaVersion", "TableSource", "Team", "load_config", "parse_config", "month_starts",
+]

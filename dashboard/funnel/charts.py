@@ -1,0 +1,74 @@
+"""Plotly figures built from small aggregates; no Streamlit here, so figures are testable."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
+from dashboard.funnel.domain import AT_RISK, OFF_TRACK, ON_TRACK, FunnelStep
+from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
+
+STATUS_COLOURS = {ON_TRACK: "#2e7d32", AT_RISK: "#ef6c00", OFF_TRACK: "#c62828", None: "#5c6bc0"}
+FUNNEL_STAGES = ("lead", "mql", "sql", "proposal", "won")
+
+
+def funnel_figure(steps: list[FunnelStep]) -> go.Figure:
+    """Leads to won as a funnel; sessions are left out because they dwarf every other stage."""
+    shown = [step for step in steps if step.stage in FUNNEL_STAGES and step.count is not None]
+    figure = go.Figure(go.Funnel(
+        y=[step.label for step in shown],
+        x=[step.count for step in shown],
+        textinfo="value+percent initial",
+        marker={"color": "#3949ab"},
+    ))
+    figure.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=320, title="Leads to won")
+    return figure
+
+
+def step_label(step: FunnelStep) -> str:
+    """"Lead → MQL" for adjacent stages; "MQLs → Won deals" when untracked stages lie between."""
+    if STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1:
+        return KPIS[STEP_RATE_KPIS[step.stage]].label
+    return f"{STAGE_LABELS[step.previous_stage]} → {step.label}"
+
+
+def conversion_figure(steps: list[FunnelStep]) -> go.Figure:
+    """Each step's conversion rate as a bar coloured by status, with its target as a marker."""
+    rated = [step for step in steps if step.rate_from_previous is not None]
+    labels = [step_label(step) for step in rated]
+    figure = go.Figure()
+    figure.add_bar(
+        x=labels,
+        y=[step.rate_from_previous for step in rated],
+        marker_color=[STATUS_COLOURS[step.status] for step in rated],
+        text=[f"{step.rate_from_previous:.1%}" for step in rated],
+        textposition="outside",
+        name="actual",
+        hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+    )
+    targets = [(label, step.target) for label, step in zip(labels, rated) if step.target is not None]
+    if targets:
+        figure.add_scatter(
+            x=[label for label, _ in targets], y=[target for _, target in targets], mode="markers",
+            marker={"symbol": "line-ew", "size": 46, "line": {"width": 4, "color": "#212121"}},
+            name="SLA target", hovertemplate="target %{y:.1%}<extra></extra>",
+        )
+    figure.update_layout(
+        yaxis={"tickformat": ".0%", "rangemode": "tozero"}, height=320, title="Conversion by step vs SLA target",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.2},
+    )
+    return figure
+
+
+def monthly_stages_figure(monthly: pd.DataFrame) -> go.Figure:
+    """Stage volumes per month (leads to won); stages the data lacks are left out."""
+    figure = go.Figure()
+    for column, stage in (("leads", "lead"), ("mqls", "mql"), ("sqls", "sql"), ("proposals", "proposal"), ("won", "won")):
+        if column in monthly and monthly[column].notna().any():
+            figure.add_scatter(x=monthly["month_start"], y=monthly[column], mode="lines+markers", name=STAGE_LABELS[stage])
+    figure.update_layout(
+        height=320, title="Stage volume by month", margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis={"rangemode": "tozero"}, legend={"orientation": "h", "y": -0.2},
+    )
+    return figure

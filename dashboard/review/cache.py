@@ -1,0 +1,33 @@
+"""Cached data of the monthly review page: `review.monthly_review` keyed on the config file,
+the data version, the month and the filters (the `ui/cached.py` pattern), so new extracts
+show up on the next interaction and only the small review object is cached."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard.review import data as review
+from dashboard.funnel.domain import Filters
+from dashboard.ui.state import Selection, current_database
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _months(config_file: str, version: str) -> review.ReviewMonths:
+    return review.review_months(current_database())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _review(config_file: str, version: str, month: dt.date, filters: tuple) -> review.MonthlyReview:
+    return review.monthly_review(current_database(), month, Filters(*filters), _months(config_file, version))
+
+
+def months(selection: Selection) -> review.ReviewMonths:
+    return _months(str(selection.config.path), selection.data_version)
+
+
+def monthly_review(selection: Selection, month: dt.date) -> review.MonthlyReview:
+    filters = selection.filters
+    return _review(str(selection.config.path), selection.data_version, month,
+                   (filters.channel, filters.segment, filters.team))

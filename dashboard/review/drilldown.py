@@ -1,0 +1,92 @@
+"""The records behind a count of the monthly review: leads, deals or daily traffic rows.
+
+What can be opened is a whitelist (`DRILLS`); the stage reaches SQL only as a bound
+parameter. Records are not cached: the page fetches the first rows to show, and the CSV
+download runs the query again in full when it is clicked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.data import Database, date_range_params, load_query, query_parameters
+from dashboard.funnel.domain import Filters
+
+
+@dataclass(frozen=True)
+class Drill:
+    key: str
+    noun: str  # "leads created", used in "1,234 leads created in October 2026"
+    query: str
+    stage: str | None  # the value bound to $stage
+    record: str  # "lead", "deal" or "traffic row"
+
+
+DRILLS: dict[str, Drill] = {drill.key: drill for drill in (
+    Drill("traffic", "daily traffic rows (sessions per day and channel)", "drilldown_traffic", None, "traffic row"),
+    Drill("lead", "leads created", "drilldown_leads", "lead", "lead"),
+    Drill("mql", "MQLs handed to sales", "drilldown_leads", "mql", "lead"),
+    Drill("sql", "SQLs accepted by sales", "drilldown_leads", "sql", "lead"),
+    Drill("proposal", "proposals sent", "drilldown_deals", "proposal", "deal"),
+    Drill("won", "deals won", "drilldown_deals", "won", "deal"),
+    Drill("pipeline", "deals open", "drilldown_deals", "pipeline", "deal"),
+)}
+
+
+# What the page shows of each kind of record, in order, with readable names; the CSV has every column.
+DISPLAY_COLUMNS: dict[str, dict[str, str]] = {
+    "lead": {"lead_id": "Lead", "owner_name": "Owner", "owner_team": "Team", "created_at": "Created",
+             "mql_at": "MQL", "sql_at": "SQL", "recycled_at": "Recycled", "disqualified_at": "Disqualified",
+             "channel": "Channel", "segment": "Segment", "region": "Region", "score": "Score"},
+    "deal": {"deal_id": "Deal", "owner_name": "Owner", "owner_team": "Team", "amount": "Amount", "status": "Status",
+             "created_at": "Opened", "proposal_at": "Proposal", "closed_at": "Closed", "channel": "Channel",
+             "segment": "Segment", "lead_id": "Lead", "is_sales_sourced": "Sales-sourced"},
+    "traffic row": {"date": "Date", "channel": "Channel", "sessions": "Sessions"},
+}
+
+
+def display_columns(key: str) -> dict[str, str]:
+    drill = drill_for(key)
+    columns = dict(DISPLAY_COLUMNS[drill.record])
+    if key == "pipeline":
+        columns["is_proposal_sent_by_end"] = "Proposal sent by then"
+    return columns
+
+
+def drill_for(key: str) -> Drill:
+    try:
+        return DRILLS[key]
+    except KeyError:
+        raise ValueError(f"cannot open records for {key!r}; choose one of {', '.join(DRILLS)}") from None
+
+
+def records(database: Database, key: str, start: dt.date, end: dt.date, filters: Filters = Filters(),
+            limit: int | None = None) -> pd.DataFrame:
+    """The records behind one count for the days `start` .. `end`; `limit` caps the rows
+    fetched (the query still runs on the database, only the first rows come back)."""
+    drill = drill_for(key)
+    params = {**date_range_params(start, end), **filters.params(), "stage": drill.stage}
+    if limit is None:
+        return database.query(drill.query, params)
+    sql = load_query(drill.query)
+    bound = {name: params[name] for name in query_parameters(sql)}
+    cursor = database.cursor()
+    try:
+        cursor.execute(sql, bound)
+        frames = []
+        fetched = 0
+        while fetched < limit:
+            chunk = cursor.fetch_df_chunk(1)
+            if chunk.empty:
+                break
+            frames.append(chunk)
+            fetched += len(chunk)
+        if not frames:
+            columns = [column[0] for column in cursor.description or []]
+            return pd.DataFrame(columns=columns)
+        return pd.concat(frames, ignore_index=True).head(limit)
+    finally:
+        cursor.close()

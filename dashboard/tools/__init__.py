@@ -1,0 +1,1 @@
+"""Tools around the product: the seeded sample generator and the benchmarks."""

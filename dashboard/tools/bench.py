@@ -1,0 +1,356 @@
+"""`python -m dashboard bench`: how fast each page's data work is at a given size.
+
+It generates (or reuses) a data set with the sample generator, then in one process times,
+for every page, the data work of a first render with a cold cache and again warm, plus the
+scoring lab's recomputes; it reports the peak RSS, and runs a straightforward pandas version
+of the monthly review numbers in a separate process (so its memory is not counted as the
+app's), checks it agrees and reports the time ratio. Figures are medians over `--repeat` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from dashboard.core.config import DEFAULT_CONFIG_PATH
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def data_dir_for(root: Path, leads: int, seed: int) -> Path:
+    return root / f"leads-{leads}-seed-{seed}"
+
+
+def ensure_data(root: Path, leads: int, seed: int) -> tuple[Path, float | None]:
+    """Reuse a complete data set of this size and seed written with today's file layout, or
+    generate it (returns seconds taken). The layout (row-group size) is part of the key because
+    it changes how much a date filter skips: an older set would time a different layout."""
+    from dashboard.tools.generate import ROW_GROUP_SIZE, generate
+
+    folder = data_dir_for(root, leads, seed)
+    marker = folder / "complete.json"
+    if marker.is_file() and json.loads(marker.read_text()).get("row_group_size") == ROW_GROUP_SIZE:
+        return folder, None
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    counts = generate(folder, leads=leads, seed=seed)
+    seconds = time.perf_counter() - started
+    marker.write_text(json.dumps({"rows": counts, "seconds": seconds, "row_group_size": ROW_GROUP_SIZE}))
+    return folder, seconds
+
+
+def bench_config(base_config: Path, folder: Path) -> Path:
+    """A copy of the SLA config whose data folder is the benchmark data set."""
+    text = base_config.read_text(encoding="utf-8")
+    replaced, count = re.subn(r'(?m)^folder\s*=.*$', f'folder = "{folder.as_posix()}"', text, count=1)
+    if count != 1:
+        raise SystemExit(f"{base_config}: no `folder = ...` line under [data] to point at the benchmark data")
+    path = folder / "bench_sla_config.toml"
+    path.write_text(replaced, encoding="utf-8")
+    return path
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: a child started by fork and
+    exec inherits its parent's ru_maxrss, which would make the pandas reference look like the app."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(work: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
+
+
+@dataclass(frozen=True)
+class PageWork:
+    """One page's first-render data work: `run()` calls the page's cached data function(s)."""
+
+    name: str
+    run: Callable[[], object]
+    # False for work the app does once per data version outside the page (the data health
+    # checks run in the background and keep their report): it has no warm figure.
+    has_warm_render: bool = True
+
+
+def page_workloads(selection) -> list[PageWork]:
+    """Every page's data work, called through the same cached functions the pages use."""
+    from dashboard.planner.data import DEFAULT_TRAILING_MONTHS
+    from dashboard.funnel import cache as cached
+    from dashboard.review import cache as review_cache
+    from dashboard.team_kpis import cache as team_cache
+    from dashboard.planner import cache as whatif_cache
+
+    def review():
+        months = review_cache.months(selection)
+        return review_cache.monthly_review(selection, months.default)
+
+    def lab():
+        key, rules = lab_key_and_rules(selection)
+        return whatif_cache.scored(key, rules, "band")
+
+    sales_team = next((team.name for team in selection.config.teams if team.function == "sales"), None)
+    works = [
+        PageWork("monthly_review", review),
+        PageWork("funnel", lambda: cached.funnel_page(selection, "period")),
+        PageWork("follow_up_compliance", lambda: team_cache.compliance_page(selection)),
+        PageWork("planner", lambda: whatif_cache.planner_inputs(selection, DEFAULT_TRAILING_MONTHS)),
+        PageWork("scoring_lab", lab),
+        PageWork("data_health", lambda: _validation(selection), has_warm_render=False),
+    ]
+    if sales_team:
+        works.insert(2, PageWork("team_kpis", lambda: team_cache.team_page(selection, sales_team)))
+    return works
+
+
+def _validation(selection):
+    from dashboard.data import database_for
+    from dashboard.data_health.checks import validate
+
+    return validate(database_for(selection.config))
+
+
+def lab_key_and_rules(selection):
+    from dashboard.data import database_for
+    from dashboard.scoring_lab.data import available_attributes, lab_shape
+    from dashboard.planner import cache as whatif_cache
+
+    rules = selection.sla.lead_definition.rules
+    attributes, bounds = lab_shape(selection.config, available_attributes(database_for(selection.config)), rules)
+    return whatif_cache.lab_key(selection, attributes, bounds), rules
+
+
+def measure_lab_changes(selection, repeat: int) -> dict[str, float]:
+    """What a marketer waits for in the scoring lab: moving the threshold, editing a rule."""
+    import dataclasses
+
+    from dashboard.scoring_lab import domain as scoring_lab
+    from dashboard.planner import cache as whatif_cache
+
+    key, rules = lab_key_and_rules(selection)
+    data = whatif_cache.lab(key)
+    capacity = selection.sla.mql_capacity_per_rep_month
+    threshold = selection.sla.lead_definition.mql_threshold
+    _, histogram = whatif_cache.scored(key, rules, "band")
+    threshold_runs, rule_runs = [], []
+    for run_number in range(repeat):
+        new_threshold = threshold + 1 + run_number
+        threshold_runs.append(timed(lambda: scoring_lab.evaluate(histogram, new_threshold, False, data.reps, capacity))[0])
+        # a rule change nobody has cached yet: one more point on the first rule each run
+        edited = (dataclasses.replace(rules[0], points=rules[0].points + 1 + run_number), *rules[1:])
+
+        def rescore():
+            _, edited_histogram = whatif_cache.scored(key, edited, "band")
+            return scoring_lab.evaluate(edited_histogram, threshold, False, data.reps, capacity)
+
+        rule_runs.append(timed(rescore)[0])
+    return {"threshold_change_s": statistics.median(threshold_runs), "rule_change_s": statistics.median(rule_runs)}
+
+
+def measure_pages(selection, repeat: int) -> dict[str, dict[str, float]]:
+    import streamlit as st
+
+    figures = {}
+    for work in page_workloads(selection):
+        cold, warm = [], []
+        for _ in range(repeat):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            cold.append(timed(work.run)[0])
+            if work.has_warm_render:
+                warm.append(timed(work.run)[0])
+        figures[work.name] = {"cold_s": statistics.median(cold), "warm_s": statistics.median(warm) if warm else None}
+    return figures
+
+
+def product_review_numbers(database, month_start: dt.date, month_end: dt.date, period_start: dt.date) -> dict:
+    """The monthly review's headline numbers as the product computes them."""
+    from dashboard.funnel import data as metrics
+
+    steps = {step.stage: step.count for step in metrics.funnel(database, month_start, month_end).steps}
+    month_revenue = metrics.revenue_summary(database, month_start, month_end).won_revenue
+    to_date_revenue = metrics.revenue_summary(database, period_start, month_end).won_revenue
+    return {**steps, "won_revenue": round(month_revenue, 2), "won_revenue_to_date": round(to_date_revenue, 2)}
+
+
+def pandas_review_numbers(folder: str, month_start: dt.date, month_end: dt.date, period_start: dt.date) -> dict:
+    """What a typical Streamlit dashboard does: read the parquet, filter, group, in pandas."""
+    import pandas as pd
+
+    start, end = pd.Timestamp(month_start), pd.Timestamp(month_end) + pd.Timedelta(days=1)
+    traffic = pd.read_parquet(Path(folder) / "traffic.parquet")
+    leads = pd.read_parquet(Path(folder) / "leads.parquet")
+    deals = pd.read_parquet(Path(folder) / "deals.parquet")
+    dates = pd.to_datetime(traffic["date"])
+    won = deals[deals["status"] == "won"]
+    amounts = won["amount"].astype(float)
+
+    def between(column, low, high):
+        return (column >= low) & (column < high)
+
+    return {
+        "traffic": int(traffic.loc[between(dates, start, end), "sessions"].sum()),
+        "lead": int(between(leads["created_at"], start, end).sum()),
+        "mql": int(between(leads["mql_at"], start, end).sum()),
+        "sql": int(between(leads["sql_at"], start, end).sum()),
+        "proposal": int(between(deals["proposal_at"], start, end).sum()),
+        "won": int(between(won["closed_at"], start, end).sum()),
+        "won_revenue": round(float(amounts[between(won["closed_at"], start, end)].sum()), 2),
+        "won_revenue_to_date": round(float(amounts[between(won["closed_at"], pd.Timestamp(period_start), end)].sum()), 2),
+    }
+
+
+def _pandas_child(arguments: str) -> None:
+    folder, month_start, month_end, period_start = json.loads(arguments)
+    month_start, month_end, period_start = (dt.date.fromisoformat(d) for d in (month_start, month_end, period_start))
+    seconds, numbers = timed(lambda: pandas_review_numbers(folder, month_start, month_end, period_start))
+    print(json.dumps({"seconds": seconds, "numbers": numbers, "peak_rss_mb": peak_rss_mb()}))
+
+
+def run_pandas_reference(folder: Path, month_start, month_end, period_start) -> dict:
+    """In a fresh interpreter, so its memory is its own and nothing of this process leaks in."""
+    arguments = json.dumps([str(folder), month_start.isoformat(), month_end.isoformat(), period_start.isoformat()])
+    command = [sys.executable, "-c", "import sys; from dashboard.tools.bench import _pandas_child; _pandas_child(sys.argv[1])",
+               arguments]
+    output = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True, timeout=1800).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path) -> dict:
+    folder, generate_s = ensure_data(root, leads, seed)
+    config_path = bench_config(base_config, folder)
+    os.environ["SLA_CONFIG"] = str(config_path)
+
+    from dashboard.funnel import data as metrics
+    from dashboard.core.config import load_config
+    from dashboard.data import database_for
+    from dashboard.funnel.domain import Filters
+    from dashboard.ui.state import Selection
+
+    config = load_config(config_path)
+    startup_s, database = timed(lambda: database_for(config))
+    as_of = metrics.data_as_of(database)
+    sla, start, end = metrics.default_range(config, as_of)
+    selection = Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
+                          as_of=as_of, filters=Filters())
+    pages = measure_pages(selection, repeat)
+    lab_changes = measure_lab_changes(selection, repeat)
+
+    month_start = as_of.replace(day=1)
+    product_runs = [timed(lambda: product_review_numbers(database, month_start, as_of, sla.start)) for _ in range(repeat)]
+    product_s = statistics.median(seconds for seconds, _ in product_runs)
+    product_numbers = product_runs[-1][1]
+    app_peak_rss = peak_rss_mb()
+    reference = run_pandas_reference(folder, month_start, as_of, sla.start)
+    return {
+        "leads": leads,
+        "seed": seed,
+        "repeat": repeat,
+        "generate_s": generate_s,
+        "startup_s": startup_s,
+        "pages": pages,
+        "scoring_lab": lab_changes,
+        "monthly_review_numbers_s": product_s,
+        "pandas_reference": {
+            "seconds": reference["seconds"],
+            "peak_rss_mb": reference["peak_rss_mb"],
+            "same_results": reference["numbers"] == product_numbers,
+            "speedup": reference["seconds"] / product_s if product_s else None,
+        },
+        "app_peak_rss_mb": app_peak_rss,
+    }
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--leads", default="100000",
+                        help="leads in the data set; a comma-separated list measures growth (1000000,3000000,10000000)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions per figure; medians are reported")
+    parser.add_argument("--data-dir", type=Path, default=REPO / "bench-data",
+                        help="where generated data sets are kept and reused (default: bench-data/)")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
+                        help="SLA config to copy, with its data folder pointed at the benchmark data")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        sizes = [int(size.replace("_", "")) for size in str(args.leads).split(",")]
+    except ValueError:
+        print(f"error: --leads takes whole numbers, got {args.leads!r}", file=sys.stderr)
+        return 2
+    if len(sizes) == 1:
+        results = [bench_one(sizes[0], args.seed, args.repeat, args.data_dir, args.config)]
+    else:
+        # Each size in its own process, so peak RSS and caches are that size's alone.
+        results = []
+        for size in sizes:
+            command = [sys.executable, "-m", "dashboard", "bench", "--leads", str(size), "--seed", str(args.seed),
+                       "--repeat", str(args.repeat), "--data-dir", str(args.data_dir), "--config", str(args.config),
+                       "--json"]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            results.extend(json.loads(output)["runs"])
+    report = {"machine": machine(), "runs": results, "growth": growth(results)}
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_table(report)
+    return 0
+
+
+def growth(results: list[dict]) -> list[dict]:
+    """How each page's cold time grows against the number of leads (1.0 = linear)."""
+    if len(results) < 2:
+        return []
+    first = results[0]
+    rows = []
+    for result in results[1:]:
+        size_ratio = result["leads"] / first["leads"]
+        for page, figures in result["pages"].items():
+            ratio = figures["cold_s"] / first["pages"][page]["cold_s"]
+            rows.append({"page": page, "from_leads": first["leads"], "to_leads": result["leads"],
+                         "time_ratio": ratio, "size_ratio": size_ratio, "relative_to_linear": ratio / size_ratio})
+    return rows
+
+
+def print_table(report: dict) -> None:
+    for run_ in report["runs"]:
+        print(f"{run_['leads']:,} leads (seed {run_['seed']}, median of {run_['repeat']})")
+        if run_["generate_s"] is not None:
+            print(f"  generated in {run_['generate_s']:.1f} s")
+        print(f"  startup (views): {run_['startup_s'] * 1000:.0f} ms")
+        for page, figures in run_["pages"].items():
+            warm = "kept per data version" if figures["warm_s"] is None else f"{figures['warm_s'] * 1000:6.1f} ms"
+            print(f"  {page:<20} cold {figures['cold_s'] * 1000:8.0f} ms   warm {warm}")
+        lab = run_["scoring_lab"]
+        print(f"  scoring lab: threshold change {lab['threshold_change_s'] * 1000:.1f} ms, "
+              f"rule change {lab['rule_change_s'] * 1000:.0f} ms")
+        reference = run_["pandas_reference"]
+        print(f"  monthly review numbers {run_['monthly_review_numbers_s'] * 1000:.0f} ms; pandas reference "
+              f"{reference['seconds'] * 1000:.0f} ms ({reference['speedup']:.1f}x), same results: {reference['same_results']}")
+        print(f"  peak RSS: app {run_['app_peak_rss_mb']:.0f} MB, pandas reference {reference['peak_rss_mb']:.0f} MB")
+    for row in report["growth"]:
+        print(f"  growth {row['page']}: {row['from_leads']:,} → {row['to_leads']:,} leads: time ×{row['time_ratio']:.2f} "
+              f"for size ×{row['size_ratio']:.1f}")
