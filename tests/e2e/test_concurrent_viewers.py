@@ -15,7 +15,7 @@ from dashboard.core import formatting
 from dashboard.funnel import data as metrics
 from dashboard.review import data as review
 from dashboard.review import view as review_view
-from dashboard.team_kpis import charts as team_charts
+
 from dashboard.compliance.data import compliance_data
 from dashboard.core.config import load_config
 from dashboard.data import Database
@@ -58,7 +58,7 @@ def lone_session_numbers() -> dict[str, dict[str | None, dict[str, str]]]:
                                           if step.label in FUNNEL_LABELS}
             kpis = team_kpis_data(database, team.name, *H2, filters, as_of)
             numbers["team_kpis"][channel] = {
-                reading.label: team_charts.format_kpi(reading.actual, reading.unit, currency,
+                reading.label: formatting.format_kpi(reading.actual, reading.unit, currency,
                                                       "not tracked" if reading.actual is None else "—")
                 for reading in kpis.own if reading.key in team.kpis}
             totals = compliance_data(database, *H2, filters, as_of).totals

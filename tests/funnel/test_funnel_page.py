@@ -1,0 +1,81 @@
+"""AppTest smoke tests: the app renders, reads the URL and reacts to one interaction."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.companies.builders import build_database
+from tests.companies.hand_built import DEALS, LEADS, REPS, TOUCHES, TRAFFIC
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def hand_built_config(tmp_path, monkeypatch):
+    database = build_database(
+        tmp_path / "extracts",
+        {"reps": REPS, "leads": LEADS, "deals": DEALS, "traffic": TRAFFIC, "touches": TOUCHES},
+    )
+    database.close()
+    monkeypatch.setenv("SLA_CONFIG", str(database.config.path))
+    return database.config.path
+
+
+FUNNEL_PAGE = "app_pages/funnel.py"  # the monthly review is the default page; these tests are the funnel's
+
+
+def run_app(query_params: dict | None = None, page: str | None = FUNNEL_PAGE) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=30)
+    for key, value in (query_params or {}).items():
+        app.query_params[key] = value
+    if page:
+        app.switch_page(page)
+    return app.run()
+
+
+def metric_values(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_funnel_page_shows_the_hand_built_march_funnel_from_the_url(hand_built_config):
+    app = run_app({"start": "2026-03-01", "end": "2026-03-31"})
+    assert not app.exception
+    values = metric_values(app)
+    assert (values["Sessions"], values["Leads"], values["MQLs"], values["SQLs"], values["Won deals"]) == (
+        "550", "5", "3", "2", "3")
+    assert values["Won revenue"] == "$37k"
+    assert app.query_params["start"] == "2026-03-01" and app.query_params["end"] == "2026-03-31"
+
+
+def test_choosing_a_channel_changes_the_numbers_and_the_url(hand_built_config):
+    app = run_app({"start": "2026-03-01", "end": "2026-03-31"})
+    app.selectbox(key="channel").select("paid").run()
+    assert not app.exception
+    assert metric_values(app)["Leads"] == "2"
+    assert app.query_params["channel"] == "paid"
+
+
+def test_cohort_view_is_labelled_and_flags_immaturity(hand_built_config):
+    app = run_app({"start": "2026-03-01", "end": "2026-03-31", "view": "cohort"})
+    assert not app.exception
+    assert app.radio(key="funnel_view").value == "cohort"
+    assert any("still maturing" in warning.value for warning in app.warning)
+
+
+def test_a_broken_config_shows_its_problems_instead_of_a_traceback(hand_built_config):
+    hand_built_config.write_text(hand_built_config.read_text().replace("quota = 1200000", "quota = -1"))
+    app = run_app()
+    assert not app.exception
+    assert any("cannot be used" in error.value for error in app.error)
+    assert any("quota" in markdown.value for markdown in app.markdown)
+
+
+def test_the_app_runs_out_of_the_box_on_the_committed_sample(monkeypatch):
+    monkeypatch.delenv("SLA_CONFIG", raising=False)
+    app = run_app()
+    assert not app.exception
+    values = metric_values(app)
+    assert int(values["Leads"].replace(",", "")) > 0
+    assert values["Won revenue"].startswith("$")
+    assert app.selectbox(key="sla").value == "FY2026 H2"  # in force on the data's as-of date
