@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import formatting
-from dashboard.team_kpis import charts as team_charts
+from dashboard.compliance import charts as compliance_charts
 from dashboard.compliance.follow_up import STATUSES, business_time
 from dashboard.funnel.domain import rag_status
-from dashboard.team_kpis import cache as team_cache
+from dashboard.compliance import cache as compliance_cache
 
 ALL_REPS = "All reps"
 
@@ -17,7 +17,7 @@ st.title("Follow-up compliance")
 if selection is None:
     st.stop()
 
-data = team_cache.compliance_page(selection)
+data = compliance_cache.compliance_page(selection)
 st.caption(
     f"{selection.config.company_name} · leads handed to sales {selection.start:%d %b %Y} – {selection.end:%d %b %Y} · "
     f"{selection.filters.describe()} · statuses as of **{data.as_of:%d %b %Y}**, the data's last day"
@@ -48,9 +48,9 @@ top[1].metric("First touch within SLA", formatting.pct(totals["first_touch_withi
 if target is not None:
     status = rag_status(totals["first_touch_within_rate"], target, True, band)
     top[1].markdown(f"target {formatting.pct(target)} · {formatting.status(status)}")
-top[2].metric("Median working hours to first touch", team_charts.format_kpi(totals["median_hours_to_first_touch"], "hours"),
+top[2].metric("Median working hours to first touch", formatting.format_kpi(totals["median_hours_to_first_touch"], "hours"),
               border=True, help="Working hours from hand-off to first touch, of touched leads.")
-top[2].caption(f"90th percentile: {team_charts.format_kpi(totals['p90_hours_to_first_touch'], 'hours')}")
+top[2].caption(f"90th percentile: {formatting.format_kpi(totals['p90_hours_to_first_touch'], 'hours')}")
 bottom = st.columns(3)
 bottom[0].metric("Attempt rule met", formatting.pct(totals["attempts_met_rate"]), border=True,
                  help="Of the leads whose attempt window has ended (or that met the rule early): enough attempts "
@@ -76,8 +76,8 @@ count_columns = {"handed_off": "Handed off", "never_touched": "Never touched", "
                  "still_open": "Still open"}
 
 st.subheader("By rep")
-by_rep = team_charts.as_percent_points(data.by_rep, RATES).assign(
-    rep=[team_charts.rep_label(n, i) for n, i in zip(data.by_rep["owner_name"], data.by_rep["owner_id"])])
+by_rep = formatting.as_percent_points(data.by_rep, RATES).assign(
+    rep=[formatting.rep_label(n, i) for n, i in zip(data.by_rep["owner_name"], data.by_rep["owner_id"])])
 st.dataframe(
     by_rep, hide_index=True, key="by_rep_table",
     column_order=["rep", "owner_team", "handed_off", "first_touch_within_rate", "median_hours_to_first_touch",
@@ -86,10 +86,10 @@ st.dataframe(
 )
 st.download_button("Download per rep, with each status's count (CSV)", data.by_rep.to_csv(index=False),
                    file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep")
-st.plotly_chart(team_charts.status_by_rep_figure(data.by_rep), key="status_by_rep_chart")
+st.plotly_chart(compliance_charts.status_by_rep_figure(data.by_rep), key="status_by_rep_chart")
 st.markdown("**By team**")
 st.dataframe(
-    team_charts.as_percent_points(data.by_team, RATES).assign(owner_team=data.by_team["owner_team"].fillna("(no team)")),
+    formatting.as_percent_points(data.by_team, RATES).assign(owner_team=data.by_team["owner_team"].fillna("(no team)")),
     hide_index=True, key="by_team_table",
     column_order=["owner_team", "handed_off", "first_touch_within_rate", "median_hours_to_first_touch",
                   "p90_hours_to_first_touch", "attempts_met_rate", "never_touched", "overdue_now"],
@@ -97,7 +97,7 @@ st.dataframe(
 )
 
 st.subheader("Overdue now: call these today")
-reps = sorted({team_charts.rep_label(n, i) for n, i in zip(data.leads["owner_name"], data.leads["owner_id"])})
+reps = sorted({formatting.rep_label(n, i) for n, i in zip(data.leads["owner_name"], data.leads["owner_id"])})
 if "compliance_rep" not in st.session_state:
     st.session_state["compliance_rep"] = st.query_params.get("rep") if st.query_params.get("rep") in reps else ALL_REPS
 rep = st.selectbox("Rep", [ALL_REPS, *reps], key="compliance_rep",
@@ -111,7 +111,7 @@ else:
 def for_rep(frame: pd.DataFrame) -> pd.DataFrame:
     if rep == ALL_REPS:
         return frame
-    labels = [team_charts.rep_label(n, i) for n, i in zip(frame["owner_name"], frame["owner_id"])]
+    labels = [formatting.rep_label(n, i) for n, i in zip(frame["owner_name"], frame["owner_id"])]
     return frame[[label == rep for label in labels]]
 
 
@@ -128,7 +128,7 @@ if overdue.empty:
 else:
     shown = pd.DataFrame({
         "Lead": overdue["lead_id"],
-        "Owner": [team_charts.rep_label(n, i) for n, i in zip(overdue["owner_name"], overdue["owner_id"])],
+        "Owner": [formatting.rep_label(n, i) for n, i in zip(overdue["owner_name"], overdue["owner_id"])],
         "Team": overdue["owner_team"],
         "Channel": overdue["channel"],
         "Segment": overdue["segment"],
@@ -167,7 +167,7 @@ LIMIT = 2000
 latest = leads.sort_values("mql_at", ascending=False).head(LIMIT)
 listed = pd.DataFrame({
     "Lead": latest["lead_id"],
-    "Owner": [team_charts.rep_label(n, i) for n, i in zip(latest["owner_name"], latest["owner_id"])],
+    "Owner": [formatting.rep_label(n, i) for n, i in zip(latest["owner_name"], latest["owner_id"])],
     "Status": latest["status"].astype(str),
     "Handed off": business_time(latest["mql_at"], timezone),
     "Hours to first touch": latest["hours_to_first_touch"],
@@ -186,7 +186,7 @@ st.download_button("Download these leads (CSV)", lambda frame=leads: frame.to_cs
                    file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
 
 st.subheader("Why it matters: response time and conversion")
-st.plotly_chart(team_charts.response_band_figure(data.bands), key="response_band_chart")
+st.plotly_chart(compliance_charts.response_band_figure(data.bands), key="response_band_chart")
 st.caption(
     "Leads handed off in the range, grouped by working hours from hand-off to first touch; conversion as of the "
     "data's last day, so recent hand-offs have had less time to become SQLs and close: widen the date range in the "
@@ -208,7 +208,7 @@ else:
         "attempts = no response; fewer, but after the rule's days = not ready; none at all = handed back untouched; "
         "fewer and sooner = handed back early (outside the rule)."
     )
-    st.plotly_chart(team_charts.hand_back_figure(data.hand_back_reasons), key="hand_back_chart")
+    st.plotly_chart(compliance_charts.hand_back_figure(data.hand_back_reasons), key="hand_back_chart")
     if (data.hand_backs["later_outcome"].astype(str) == "No later activity").all():
         st.caption(f"None of these leads has been handed off again, become an SQL or been won since, as of "
                    f"{data.as_of:%d %b %Y}.")

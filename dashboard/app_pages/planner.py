@@ -11,7 +11,7 @@ from dashboard.planner import charts as planner_charts
 from dashboard.core.contract import STAGE_LABELS
 from dashboard.planner.domain import MANUAL, OBSERVED, SLA_TARGET
 from dashboard.planner.data import DEFAULT_TRAILING_MONTHS, PlanError
-from dashboard.planner import cache as whatif_cache
+from dashboard.planner import cache as planner_cache
 
 VERDICT_BOXES = {
     planner.MET: st.success, planner.ON_SCHEDULE: st.success, planner.CATCH_UP: st.warning,
@@ -34,7 +34,7 @@ trailing = top[2].slider(
     help="Rates, deal size and run rates are measured over these months up to the data's as-of date.",
 )
 try:
-    inputs = whatif_cache.planner_inputs(selection, trailing)
+    inputs = planner_cache.planner_inputs(selection, trailing)
 except PlanError as error:
     st.error(f"The planner cannot run on these extracts: {error}.")
     st.stop()

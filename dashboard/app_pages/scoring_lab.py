@@ -9,7 +9,7 @@ from dashboard.scoring_lab import charts as scoring_lab_charts
 from dashboard.core.config import LeadDefinition
 from dashboard.scoring_lab.data import available_attributes, lab_shape
 from dashboard.scoring_lab import rule_editor
-from dashboard.planner import cache as whatif_cache
+from dashboard.scoring_lab import cache as lab_cache
 from dashboard.ui.state import current_database
 
 selection = st.session_state.get("selection")
@@ -38,8 +38,8 @@ rule_editor.ensure(base_definition.rules, base.name)
 rule_editor.normalise({})
 proposed_rules = rule_editor.current_rules()
 attributes, bounds = lab_shape(selection.config, available, proposed_rules)
-key = whatif_cache.lab_key(selection, attributes, bounds)
-data = whatif_cache.lab(key)
+key = lab_cache.lab_key(selection, attributes, bounds)
+data = lab_cache.lab(key)
 groups = data.groups
 currency = base.currency
 if groups.size == 0:
@@ -96,7 +96,7 @@ method = controls[1].segmented_control(
     help="Leads that were never handed off have no sales outcome; this is how the lab estimates one for those "
          "the rules would now make MQLs.",
 ) or scoring_lab.BAND
-current_scores, current_hist = whatif_cache.scored(key, base_definition.rules, method)
+current_scores, current_hist = lab_cache.scored(key, base_definition.rules, method)
 seen_bypass = scoring_lab.hand_raisers_bypass(groups, current_scores, base_definition.mql_threshold)
 bypass = controls[2].toggle(
     "Hand-raisers bypass", value=bool(seen_bypass), key="lab_bypass",
@@ -115,7 +115,7 @@ elif rule_editor.URL_KEY in st.query_params:
     del st.query_params[rule_editor.URL_KEY]
 
 try:
-    proposed_scores, proposed_hist = whatif_cache.scored(key, proposed_rules, method)
+    proposed_scores, proposed_hist = lab_cache.scored(key, proposed_rules, method)
 except (TypeError, ValueError) as error:
     st.error(f"A rule cannot be applied to these leads ({error}); check its attribute, condition and value.")
     st.stop()

@@ -56,10 +56,10 @@ def cards(readings) -> None:
         for column, reading in zip(columns, readings[first:first + per_row]):
             with column:
                 missing = "not tracked" if reading.actual is None else "—"
-                st.metric(reading.label, team_charts.format_kpi(reading.actual, reading.unit, currency, missing),
+                st.metric(reading.label, formatting.format_kpi(reading.actual, reading.unit, currency, missing),
                           border=True)
                 if reading.target is not None:
-                    st.markdown(f"target {team_charts.format_kpi(reading.target, reading.unit, currency)}  \n"
+                    st.markdown(f"target {formatting.format_kpi(reading.target, reading.unit, currency)}  \n"
                                 f"{formatting.status(reading.status)}")
                 else:
                     st.caption("no SLA target")
@@ -69,8 +69,8 @@ if team.function == "sales" and data.quota:
     revenue = next(r for r in data.own if r.key == "won_revenue")
     share = f"{data.quota_share:.0%} of the quota" + ("" if data.quota_share_is_set else " (equal split)")
     st.markdown(f"**Won revenue against {team.name}'s share of quota** ({share}): "
-                f"{team_charts.format_kpi(revenue.actual, 'currency', currency)} of "
-                f"{team_charts.format_kpi(data.quota, 'currency', currency)}")
+                f"{formatting.format_kpi(revenue.actual, 'currency', currency)} of "
+                f"{formatting.format_kpi(data.quota, 'currency', currency)}")
     st.progress(min(max((revenue.actual or 0) / data.quota, 0.0), 1.0),
                 text=formatting.pct((revenue.actual or 0) / data.quota) + " of the team's quota for this range")
 
@@ -126,12 +126,12 @@ if data.by_channel is not None:
     }
     order = ["value", "sessions", "visit_to_lead_rate", "leads", "lead_to_mql_rate", "mqls", "mql_to_sql_rate",
              "recycle_rate", "disqualified_rate", "won_deals", "won_revenue"]
-    st.dataframe(team_charts.as_percent_points(data.by_channel, RATE_COLUMNS), hide_index=True, key="channel_table",
+    st.dataframe(formatting.as_percent_points(data.by_channel, RATE_COLUMNS), hide_index=True, key="channel_table",
                  column_order=order, column_config=breakdown_columns)
     st.caption("Events in the range, as in the funnel's period view: MQLs accepted = SQLs ÷ MQLs, recycled and "
                "disqualified = leads handed back or disqualified ÷ MQLs; won deals count through their lead's channel.")
     st.subheader("By segment")
-    st.dataframe(team_charts.as_percent_points(data.by_segment, RATE_COLUMNS), hide_index=True, key="segment_table",
+    st.dataframe(formatting.as_percent_points(data.by_segment, RATE_COLUMNS), hide_index=True, key="segment_table",
                  column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
                  column_config={**breakdown_columns, "value": "Segment"})
     both = pd.concat([data.by_channel.assign(dimension="channel"), data.by_segment.assign(dimension="segment")])
@@ -145,7 +145,7 @@ if data.by_team is not None:
     left.plotly_chart(team_charts.team_revenue_figure(data.by_team, currency,
                                                       team.name if team.function == "sales" else None),
                       key="team_revenue_chart")
-    by_team = team_charts.as_percent_points(data.by_team, RATE_COLUMNS)
+    by_team = formatting.as_percent_points(data.by_team, RATE_COLUMNS)
     team_columns = {
         "team": "Team", "quota_share": st.column_config.NumberColumn("Quota share", **rate),
         "won_revenue": st.column_config.NumberColumn(f"Won ({currency})", format="compact"),
@@ -206,7 +206,7 @@ if data.by_team is not None:
         sort = st.selectbox("Rank by", list(sorts), format_func=SORT_LABELS.get, key=key)
         st.query_params[f"sort_{name}"] = sort
         ranked = sort_leaderboard(board, sort)
-        st.dataframe(team_charts.as_percent_points(ranked, RATE_COLUMNS), hide_index=True, key=f"leaderboard_{name}",
+        st.dataframe(formatting.as_percent_points(ranked, RATE_COLUMNS), hide_index=True, key=f"leaderboard_{name}",
                      column_config=rep_columns)
         st.download_button("Download this leaderboard (CSV)", ranked.to_csv(index=False), key=f"download_{name}",
                            file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),

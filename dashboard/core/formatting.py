@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "BRL": "R$", "JPY": "¥"}
 # How a stage reads inside a sentence: "19.8 % of leads", "38.9 % of MQLs".
 STAGE_NOUNS = {"traffic": "sessions", "lead": "leads", "mql": "MQLs", "sql": "SQLs", "proposal": "proposals",
@@ -54,3 +56,35 @@ def literal(text) -> str:
     character is backslash-escaped, so it shows exactly as written and is never interpreted."""
     flat = " ".join(str(text).split())
     return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in flat)
+
+
+def format_kpi(value, unit: str, currency: str = "USD", missing: str = "—") -> str:
+    """A KPI value as it reads on a card: 35.2 %, $1.20M, 74 d, 1,234."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    if unit == "rate":
+        return pct(value)
+    if unit == "currency":
+        return money(value, currency)
+    if unit == "days":
+        return days(value)
+    if unit == "hours":
+        return f"{value:.1f} h"
+    return count(value)
+
+
+def as_percent_points(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """A copy with rate columns (fractions) as percentage points, for tables formatted "%.1f %%"."""
+    result = frame.copy()
+    for column in columns:
+        if column in result:
+            result[column] = pd.to_numeric(result[column], errors="coerce").astype(float) * 100
+    return result
+
+
+def rep_label(name, rep_id) -> str:
+    """A rep's name, or the id when the reps extract has no name, or "(unassigned)"."""
+    for value in (name, rep_id):
+        if value is not None and not (isinstance(value, float) and math.isnan(value)):
+            return str(value)
+    return "(unassigned)"

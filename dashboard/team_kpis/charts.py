@@ -1,5 +1,5 @@
-"""Plotly figures and display helpers for the Team KPIs and Follow-up compliance pages.
-No Streamlit here, so every figure can be built and checked in a test."""
+"""Plotly figures of the Team KPIs page; no Streamlit here, so every figure can be built and checked
+in a test."""
 
 from __future__ import annotations
 
@@ -11,116 +11,12 @@ from plotly.subplots import make_subplots
 
 from dashboard.core import formatting
 from dashboard.funnel.charts import STATUS_COLOURS
-from dashboard.compliance.follow_up import (
-    BREACHED_ATTEMPTS,
-    BREACHED_FIRST_TOUCH,
-    LATER_OUTCOMES,
-    MET,
-    NEVER_TOUCHED,
-    OUTCOME_COLUMNS,
-    STATUSES,
-    STILL_OPEN,
-)
 
-FOLLOW_UP_COLOURS = {
-    MET: "#2e7d32",
-    BREACHED_FIRST_TOUCH: "#ef6c00",
-    BREACHED_ATTEMPTS: "#f9a825",
-    STILL_OPEN: "#90a4ae",
-    NEVER_TOUCHED: "#c62828",
-}
-OUTCOME_COLOURS = dict(zip(LATER_OUTCOMES, ("#2e7d32", "#66bb6a", "#5c6bc0", "#b0bec5")))
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
 def _symbol(currency: str) -> str:
     return formatting.CURRENCY_SYMBOLS.get(currency, "")
-
-
-def format_kpi(value, unit: str, currency: str = "USD", missing: str = "—") -> str:
-    """A KPI value as it reads on a card: 35.2 %, $1.20M, 74 d, 1,234."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return missing
-    if unit == "rate":
-        return formatting.pct(value)
-    if unit == "currency":
-        return formatting.money(value, currency)
-    if unit == "days":
-        return formatting.days(value)
-    if unit == "hours":
-        return f"{value:.1f} h"
-    return formatting.count(value)
-
-
-def as_percent_points(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """A copy with rate columns (fractions) as percentage points, for tables formatted "%.1f %%"."""
-    result = frame.copy()
-    for column in columns:
-        if column in result:
-            result[column] = pd.to_numeric(result[column], errors="coerce").astype(float) * 100
-    return result
-
-
-def rep_label(name, rep_id) -> str:
-    """A rep's name, or the id when the reps extract has no name, or "(unassigned)"."""
-    for value in (name, rep_id):
-        if value is not None and not (isinstance(value, float) and math.isnan(value)):
-            return str(value)
-    return "(unassigned)"
-
-
-def status_by_rep_figure(by_rep: pd.DataFrame) -> go.Figure:
-    """Each rep's handed-off leads stacked by follow-up status, worst share of on-time first
-    touch at the top."""
-    frame = by_rep.assign(rep=[rep_label(n, i) for n, i in zip(by_rep["owner_name"], by_rep["owner_id"])])
-    frame = frame.sort_values("first_touch_within_rate", ascending=False, na_position="first")
-    figure = go.Figure()
-    for status in STATUSES:
-        column = status.replace(" ", "_")
-        figure.add_bar(
-            y=frame["rep"], x=frame[column], name=status, orientation="h", marker_color=FOLLOW_UP_COLOURS[status],
-            hovertemplate="%{y}: %{x} " + status + "<extra></extra>",
-        )
-    figure.update_layout(
-        barmode="stack", height=max(260, 30 * len(frame) + 130),
-        title={"text": "Follow-up status of each rep's hand-offs (leads handed off)", "y": 0.98},
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
-    )
-    return figure
-
-
-def response_band_figure(bands: pd.DataFrame) -> go.Figure:
-    """Conversion to SQL and to won by working hours to first touch."""
-    labels = [f"{band}<br>({leads:,} leads)" for band, leads in zip(bands["response_band"], bands["leads"])]
-    figure = go.Figure()
-    for column, name, colour in (("sql_rate", "became SQL", "#3949ab"), ("won_rate", "won", "#2e7d32")):
-        values = bands[column].astype(float)
-        figure.add_bar(
-            x=labels, y=values, name=name, marker_color=colour,
-            text=[formatting.pct(v, missing="") for v in values], textposition="outside",
-            hovertemplate="%{x}: %{y:.1%} " + name + "<extra></extra>",
-        )
-    figure.update_layout(
-        barmode="group", height=360, title="Conversion by working hours to first touch",
-        yaxis={"tickformat": ".0%", "rangemode": "tozero"}, margin=MARGIN, legend={"orientation": "h", "y": -0.25},
-    )
-    return figure
-
-
-def hand_back_figure(reasons: pd.DataFrame) -> go.Figure:
-    """Leads handed back to marketing (or disqualified) by reason, split by what happened later."""
-    figure = go.Figure()
-    frame = reasons.iloc[::-1]
-    for outcome in LATER_OUTCOMES:
-        column = OUTCOME_COLUMNS[outcome]
-        figure.add_bar(y=frame["reason"], x=frame[column], name=outcome.lower(), orientation="h",
-                       marker_color=OUTCOME_COLOURS[outcome], hovertemplate="%{y}: %{x} " + outcome.lower() + "<extra></extra>")
-    figure.update_layout(barmode="stack", height=max(240, 40 * len(frame) + 130),
-                         margin={"l": 10, "r": 10, "t": 70, "b": 10},
-                         title={"text": "Why leads left sales (leads), and what happened to them since", "y": 0.98},
-                         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"})
-    return figure
 
 
 def trend_figure(monthly: pd.DataFrame, currency: str = "USD", columns: int = 3) -> go.Figure:
@@ -136,7 +32,7 @@ def trend_figure(monthly: pd.DataFrame, currency: str = "USD", columns: int = 3)
         series = monthly[monthly["kpi"] == key].sort_values("month_start")
         unit = series["unit"].iloc[0]
         months = pd.to_datetime(series["month_start"])
-        texts = [format_kpi(v, unit, currency) for v in series["actual"]]
+        texts = [formatting.format_kpi(v, unit, currency) for v in series["actual"]]
         colours = [STATUS_COLOURS.get(s if isinstance(s, str) else None, STATUS_COLOURS[None]) for s in series["status"]]
         symbols = ["circle-open" if partial else "circle" for partial in series["is_partial"]]
         figure.add_scatter(
@@ -147,7 +43,7 @@ def trend_figure(monthly: pd.DataFrame, currency: str = "USD", columns: int = 3)
         if series["target"].notna().any():
             figure.add_scatter(
                 x=months, y=series["target"], mode="lines", line={"color": "#212121", "dash": "dash", "width": 1.5},
-                text=[format_kpi(v, unit, currency) for v in series["target"]],
+                text=[formatting.format_kpi(v, unit, currency) for v in series["target"]],
                 hovertemplate="target %{text}<extra></extra>", showlegend=False, row=row, col=col,
             )
         axis = {"rangemode": "tozero"}
@@ -187,12 +83,12 @@ def team_revenue_figure(by_team: pd.DataFrame, currency: str = "USD", highlight:
     colours = ["#3949ab" if team == highlight or highlight is None else "#9fa8da" for team in by_team["team"]]
     figure = go.Figure()
     figure.add_bar(x=by_team["team"], y=by_team["won_revenue"], name="won revenue", marker_color=colours,
-                   text=[format_kpi(v, "currency", currency) for v in by_team["won_revenue"]], textposition="inside",
+                   text=[formatting.format_kpi(v, "currency", currency) for v in by_team["won_revenue"]], textposition="inside",
                    insidetextanchor="middle", textfont={"color": "white"},
                    hovertemplate="%{x}: %{text}<extra></extra>")
     figure.add_scatter(x=by_team["team"], y=by_team["quota"], mode="markers", name="quota share",
                        marker={"symbol": "line-ew", "size": 60, "line": {"width": 4, "color": "#212121"}},
-                       text=[format_kpi(v, "currency", currency) for v in by_team["quota"]],
+                       text=[formatting.format_kpi(v, "currency", currency) for v in by_team["quota"]],
                        hovertemplate="quota %{text}<extra></extra>")
     figure.update_layout(height=320, title="Won revenue against each team's quota share", margin=MARGIN,
                          yaxis={"rangemode": "tozero", "tickprefix": _symbol(currency)},

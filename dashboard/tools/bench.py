@@ -96,8 +96,10 @@ def page_workloads(selection) -> list[PageWork]:
     from dashboard.planner.data import DEFAULT_TRAILING_MONTHS
     from dashboard.funnel import cache as cached
     from dashboard.review import cache as review_cache
+    from dashboard.compliance import cache as compliance_cache
     from dashboard.team_kpis import cache as team_cache
-    from dashboard.planner import cache as whatif_cache
+    from dashboard.planner import cache as planner_cache
+    from dashboard.scoring_lab import cache as lab_cache
 
     def review():
         months = review_cache.months(selection)
@@ -105,14 +107,14 @@ def page_workloads(selection) -> list[PageWork]:
 
     def lab():
         key, rules = lab_key_and_rules(selection)
-        return whatif_cache.scored(key, rules, "band")
+        return lab_cache.scored(key, rules, "band")
 
     sales_team = next((team.name for team in selection.config.teams if team.function == "sales"), None)
     works = [
         PageWork("monthly_review", review),
         PageWork("funnel", lambda: cached.funnel_page(selection, "period")),
-        PageWork("follow_up_compliance", lambda: team_cache.compliance_page(selection)),
-        PageWork("planner", lambda: whatif_cache.planner_inputs(selection, DEFAULT_TRAILING_MONTHS)),
+        PageWork("follow_up_compliance", lambda: compliance_cache.compliance_page(selection)),
+        PageWork("planner", lambda: planner_cache.planner_inputs(selection, DEFAULT_TRAILING_MONTHS)),
         PageWork("scoring_lab", lab),
         PageWork("data_health", lambda: _validation(selection), has_warm_render=False),
     ]
@@ -130,26 +132,26 @@ def _validation(selection):
 
 def lab_key_and_rules(selection):
     from dashboard.data import database_for
+    from dashboard.scoring_lab import cache as lab_cache
     from dashboard.scoring_lab.data import available_attributes, lab_shape
-    from dashboard.planner import cache as whatif_cache
 
     rules = selection.sla.lead_definition.rules
     attributes, bounds = lab_shape(selection.config, available_attributes(database_for(selection.config)), rules)
-    return whatif_cache.lab_key(selection, attributes, bounds), rules
+    return lab_cache.lab_key(selection, attributes, bounds), rules
 
 
 def measure_lab_changes(selection, repeat: int) -> dict[str, float]:
     """What a marketer waits for in the scoring lab: moving the threshold, editing a rule."""
     import dataclasses
 
+    from dashboard.scoring_lab import cache as lab_cache
     from dashboard.scoring_lab import domain as scoring_lab
-    from dashboard.planner import cache as whatif_cache
 
     key, rules = lab_key_and_rules(selection)
-    data = whatif_cache.lab(key)
+    data = lab_cache.lab(key)
     capacity = selection.sla.mql_capacity_per_rep_month
     threshold = selection.sla.lead_definition.mql_threshold
-    _, histogram = whatif_cache.scored(key, rules, "band")
+    _, histogram = lab_cache.scored(key, rules, "band")
     threshold_runs, rule_runs = [], []
     for run_number in range(repeat):
         new_threshold = threshold + 1 + run_number
@@ -158,7 +160,7 @@ def measure_lab_changes(selection, repeat: int) -> dict[str, float]:
         edited = (dataclasses.replace(rules[0], points=rules[0].points + 1 + run_number), *rules[1:])
 
         def rescore():
-            _, edited_histogram = whatif_cache.scored(key, edited, "band")
+            _, edited_histogram = lab_cache.scored(key, edited, "band")
             return scoring_lab.evaluate(edited_histogram, threshold, False, data.reps, capacity)
 
         rule_runs.append(timed(rescore)[0])

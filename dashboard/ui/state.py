@@ -60,6 +60,11 @@ class Selection:
     def cache_key(self) -> tuple:
         return (str(self.config.path), self.data_version, self.start, self.end, self.filters)
 
+    @property
+    def filters_key(self) -> tuple:
+        """The filters as a plain tuple, the form the cached functions take."""
+        return (self.filters.channel, self.filters.segment, self.filters.team)
+
 
 def _from_url(name: str, choices: list[str] | None = None) -> str | None:
     value = st.query_params.get(name)

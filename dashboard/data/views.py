@@ -1,0 +1,237 @@
+"""The `[data]` mapping read into contract views: each extract's columns renamed, converted to the
+contract's types, value-mapped and given constants with DuckDB's expression API, so that no SQL text
+is assembled from config or data values. A table or column the extract lacks becomes a typed NULL
+column and is recorded in the catalog as not tracked, so queries stay uniform and pages can say
+"not tracked" instead of showing zero."""
+
+from __future__ import annotations
+
+import difflib
+
+import duckdb
+from duckdb import CaseExpression, ColumnExpression, ConstantExpression, FunctionExpression
+
+from dashboard.core.config import Config, TableSource
+from dashboard.core.contract import TABLES, TIMESTAMP, Table
+from dashboard.data.catalog import Catalog
+from dashboard.data.files import files_for
+from dashboard.data.problems import DataError, Problem, first_line
+
+
+class ContractViews:
+    """Builds and replaces the contract views of one connection from the config's mapping."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, config: Config):
+        self._connection = connection
+        self.config = config
+        self.folder = config.data.folder
+
+    def build(self) -> Catalog:
+        """A view per contract table (empty where the extract lacks it), and what they track."""
+        catalog = Catalog(stages_not_tracked=self.config.data.stages_not_tracked)
+        if not self.folder.is_dir():
+            catalog.problems.append(Problem(
+                "*", f"data folder {self.folder} does not exist; set data.folder in {self.config.path.name} "
+                     "or run `python -m dashboard generate --out data/sample`",
+                check="data_folder_missing",
+            ))
+        for name, table in TABLES.items():
+            source = self.config.data.tables.get(name)
+            relation = None
+            if source is not None and self.folder.is_dir():
+                try:
+                    relation, columns, column_problems = self._mapped_relation(table, source)
+                    catalog.tracked_tables.add(name)
+                    catalog.tracked_columns[name] = columns
+                    catalog.constant_columns[name] = set(source.constants)
+                    catalog.problems.extend(column_problems)
+                except DataError as error:
+                    catalog.problems.extend(error.problems or [Problem(name, str(error), check=error.check)])
+                    relation = None
+            if relation is None:
+                relation = self.empty(table)
+            relation.to_view(name, replace=True)
+        return catalog
+
+    def leave_out(self, catalog: Catalog, problems: list[Problem]) -> None:
+        """Replace the views of `problems`' tables by empty ones: they read as not tracked."""
+        catalog.leave_out(problems)
+        for problem in problems:
+            self.empty(TABLES[problem.table]).to_view(problem.table, replace=True)
+
+    def empty(self, table: Table) -> duckdb.DuckDBPyRelation:
+        base = self._connection.sql("SELECT 1 AS placeholder")
+        columns = [ConstantExpression(None).cast(duckdb.sqltype(c.sql_type)).alias(c.name) for c in table.columns]
+        return base.select(*columns).filter(ConstantExpression(False))
+
+    def _read(self, source: TableSource) -> duckdb.DuckDBPyRelation:
+        key = f"data.tables.{source.name}.path"
+        files = files_for(self.folder, source)
+        shown = f"{self.folder.name}/{source.path}"
+        if not files:
+            raise DataError(f"{shown}: no {source.format} file found; check {key} in {self.config.path.name}",
+                            check="file_missing")
+        outside = [path for path in files if not path.resolve().is_relative_to(self.folder.resolve())]
+        if outside:
+            raise DataError(
+                f"{shown}: {outside[0].name} leads outside the data folder {self.folder} (a link?); "
+                f"copy the file into the folder or change {key}", check="outside_folder",
+            )
+        target = self.folder / source.path
+        pattern = str(target / ("**/*.csv*" if source.format == "csv" else "**/*.parquet")) if target.is_dir() else str(target)
+        try:
+            if source.format == "csv":
+                options = {"header": True, "all_varchar": True, "quotechar": '"', "escapechar": '"'}
+                if source.delimiter:
+                    options["sep"] = source.delimiter
+                return self._connection.read_csv(pattern, **options)
+            return self._connection.read_parquet(pattern, hive_partitioning=target.is_dir(), union_by_name=True)
+        except duckdb.Error as error:
+            raise DataError(f"{shown}: cannot be read as {source.format} ({first_line(error)}); check {key}") from None
+
+    def _mapped_relation(
+        self, table: Table, source: TableSource
+    ) -> tuple[duckdb.DuckDBPyRelation, set[str], list[Problem]]:
+        """The extract as the contract table; also returns the problems of optional columns,
+        which are left out (not tracked) rather than failing the whole table."""
+        raw = self._read(source)
+        available = set(raw.columns)
+        source_types = {name: str(kind) for name, kind in zip(raw.columns, raw.types)}
+        shown = f"{self.folder.name}/{source.path}"
+        converted, from_file, missing = {}, {}, []
+        for column in table.columns:
+            source_column = source.columns.get(column.name, column.name)
+            if column.name in source.constants:
+                converted[column.name] = ConstantExpression(source.constants[column.name]).cast(duckdb.sqltype(column.sql_type))
+            elif source_column in available:
+                converted[column.name] = self._converted(
+                    ColumnExpression(source_column), column.sql_type, source, column.name, source_types[source_column])
+                from_file[column.name] = source_column
+            else:
+                if column.name in source.columns:
+                    missing.append(Problem(table.name, (
+                        f"data.tables.{table.name}.columns.{column.name} names {source_column!r}, "
+                        f"which is not a column of {shown} (it has: {', '.join(sorted(available))})"
+                    ), check="column_missing", column=column.name))
+                elif column.required:
+                    hint = _closest(column.name, available)
+                    missing.append(Problem(table.name, (
+                        f"{shown} has no column {column.name!r}"
+                        + (f" (is it {hint!r}, renamed?)" if hint else "")
+                        + f"; map yours with [data.tables.{table.name}.columns] {column.name} = \"<your column>\""
+                    ), check="column_missing", column=column.name))
+                converted[column.name] = ConstantExpression(None).cast(duckdb.sqltype(column.sql_type))
+        if missing:
+            raise DataError("; ".join(p.message for p in missing), check="column_missing", problems=tuple(missing))
+        problems = self._unconvertible(raw, table, source, from_file, source_types, shown)
+        if any(table.column(problem.column).required for problem in problems):
+            raise DataError("; ".join(p.message for p in problems), check="wrong_type", problems=tuple(problems))
+        for problem in problems:
+            converted[problem.column] = ConstantExpression(None).cast(duckdb.sqltype(table.column(problem.column).sql_type))
+        tracked = (set(from_file) | set(source.constants)) - {problem.column for problem in problems}
+        try:
+            relation = raw.select(*(converted[column.name].alias(column.name) for column in table.columns))
+        except duckdb.Error as error:
+            raise DataError(
+                f"{shown}: cannot be mapped to the {table.name} contract ({first_line(error)}); "
+                f"check [data.tables.{table.name}] in {self.config.path.name}"
+            ) from None
+        return relation, tracked, problems
+
+    def _converted(self, expression, sql_type: str, source: TableSource, column: str, source_type: str = "VARCHAR",
+                   lenient: bool = False):
+        """The extract's column as the contract type; `lenient` gives NULL where a value does
+        not convert (used to count such values) instead of an error."""
+        mapping = source.values.get(column)
+        if mapping:
+            trimmed = FunctionExpression("trim", expression.cast(duckdb.sqltype("VARCHAR")))
+            if column == "status":  # statuses match ignoring case, as unmapped ones are lower-cased
+                trimmed = FunctionExpression("lower", trimmed)
+                mapping = {target: tuple(s.strip().lower() for s in sources) for target, sources in mapping.items()}
+            case = None
+            for target, sources in mapping.items():
+                condition = trimmed.isin(*(ConstantExpression(s) for s in sources))
+                case = CaseExpression(condition, ConstantExpression(target)) if case is None else case.when(condition, ConstantExpression(target))
+            return case.otherwise(trimmed)
+        if column == "status":
+            return FunctionExpression("lower", FunctionExpression("trim", expression.cast(duckdb.sqltype("VARCHAR"))))
+        if sql_type == TIMESTAMP and source.timestamp_formats and source_type == "VARCHAR":
+            formats = ConstantExpression(list(source.timestamp_formats))
+            parse = "try_strptime" if lenient else "strptime"
+            return FunctionExpression(parse, expression.cast(duckdb.sqltype("VARCHAR")), formats).cast(duckdb.sqltype(TIMESTAMP))
+        if lenient:
+            return expression.try_cast(duckdb.sqltype(sql_type))
+        return expression.cast(duckdb.sqltype(sql_type))
+
+    def _unconvertible(self, raw: duckdb.DuckDBPyRelation, table: Table, source: TableSource,
+                       from_file: dict[str, str], source_types: dict[str, str], shown: str) -> list[Problem]:
+        """Columns whose values do not all convert to the contract type. Conversion is lazy, so
+        it is tried once here (only where the file's type differs) and a bad value is reported
+        naming the file and column, rather than as an error in the middle of a page."""
+        suspects = [
+            (table.column(name), source_column) for name, source_column in from_file.items()
+            if _needs_conversion_check(table.column(name), source, source_types[source_column])
+        ]
+        if not suspects:
+            return []
+        counts = []
+        for column, source_column in suspects:
+            value = ColumnExpression(source_column)
+            lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True)
+            counts += [FunctionExpression("count", value), FunctionExpression("count", lenient)]
+        try:
+            # count every column, not count(*): DuckDB would otherwise skip the conversions
+            row = raw.aggregate(counts).fetchall()[0]
+        except duckdb.Error as error:
+            raise DataError(f"{shown}: cannot be read ({first_line(error)}); check data.tables.{table.name}.path") from None
+        problems = []
+        for index, (column, source_column) in enumerate(suspects):
+            present, converted = row[2 * index], row[2 * index + 1]
+            if converted == present:
+                continue
+            value = ColumnExpression(source_column)
+            lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True)
+            examples = tuple(
+                str(found)[:60] for (found,) in
+                raw.filter(value.isnotnull() & lenient.isnull()).select(value.cast(duckdb.sqltype("VARCHAR")))
+                .distinct().order("1").limit(3).fetchall()
+            )
+            if column.sql_type == TIMESTAMP:
+                fix = (f"set data.tables.{table.name}.timestamp_formats to the format your file uses"
+                       if source_types[source_column] == "VARCHAR" else "export it as a timestamp")
+            else:
+                fix = f"export it as {column.sql_type}"
+            consequence = (f"The {table.name} table is left out until this is fixed" if column.required
+                           else f"Column {table.name}.{column.name} is treated as not tracked until this is fixed")
+            problems.append(Problem(
+                table.name,
+                f"{shown}: {present - converted:,} value(s) of column {source_column!r} ({source_types[source_column]}) "
+                f"do not convert to {column.sql_type} for {table.name}.{column.name}, e.g. "
+                f"{', '.join(repr(example) for example in examples)}; fix the extract or {fix}. {consequence}.",
+                check="wrong_type", column=column.name, count=present - converted, examples=examples,
+            ))
+        return problems
+
+
+# Source types that convert to the contract type without any value failing.
+_SAFE_CONVERSIONS = {
+    "TIMESTAMP": {"TIMESTAMP", "DATE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE"},
+    "DATE": {"DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE"},
+    "BIGINT": {"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT"},
+    "INTEGER": {"INTEGER", "SMALLINT", "TINYINT", "USMALLINT", "UTINYINT"},
+    "DECIMAL(18,2)": {"DECIMAL(18,2)", "INTEGER", "SMALLINT", "TINYINT", "USMALLINT", "UTINYINT"},
+    "BOOLEAN": {"BOOLEAN"},
+}
+
+
+def _needs_conversion_check(column, source: TableSource, source_type: str) -> bool:
+    if column.sql_type == "VARCHAR" or column.name in source.values or column.name == "status":
+        return False
+    return source_type not in _SAFE_CONVERSIONS.get(column.sql_type, {column.sql_type})
+
+
+def _closest(name: str, available: set[str]) -> str | None:
+    """The extract's column that looks like a renamed contract column (CreatedDate for created_at)."""
+    normal = {column.lower().replace("_", "").replace(" ", ""): column for column in available}
+    match = difflib.get_close_matches(name.replace("_", ""), list(normal), n=1, cutoff=0.75)
+    return normal[match[0]] if match else None

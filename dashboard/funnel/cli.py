@@ -1,0 +1,56 @@
+"""`python -m dashboard funnel`: the Funnel page outside the browser, from the same functions the
+page caches."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dashboard.cli_options import date_arg, open_database
+from dashboard.core.config import DEFAULT_CONFIG_PATH
+from dashboard.funnel import data as metrics
+from dashboard.funnel.domain import Filters, funnel_frame
+
+
+def add_command(commands) -> None:
+    parser = commands.add_parser("funnel", help="print the funnel for a date range")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="SLA config (default: sla_config.toml)")
+    parser.add_argument("--start", type=date_arg, help="first day (default: start of the SLA period in force)")
+    parser.add_argument("--end", type=date_arg, help="last day (default: the data's as-of date)")
+    parser.add_argument("--view", choices=[metrics.PERIOD, metrics.COHORT], default=metrics.PERIOD)
+    parser.add_argument("--channel")
+    parser.add_argument("--segment")
+    parser.add_argument("--team")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(handler=run_funnel)
+
+
+def run_funnel(args: argparse.Namespace) -> int:
+    database = open_database(args)
+    as_of = metrics.data_as_of(database)
+    if as_of is None:
+        print("error: the extracts hold no dated events; check [data] in the config", file=sys.stderr)
+        return 2
+    # Targets come from the SLA version in force at the start of the range.
+    sla = database.config.sla_for(args.start or as_of) or database.config.slas[-1]
+    start = args.start or sla.start
+    end = args.end or min(sla.end, as_of)
+    filters = Filters(channel=args.channel, segment=args.segment, team=args.team)
+    result = metrics.funnel(database, start, end, filters, args.view, sla.targets, database.config.at_risk_band, as_of)
+    revenue = metrics.revenue_summary(database, start, end, filters)
+    if args.json:
+        payload = {
+            "start": start.isoformat(), "end": end.isoformat(), "as_of": as_of.isoformat(),
+            "view": args.view, "sla": sla.name, "filters": filters.params(),
+            "stages": funnel_frame(result.steps).astype(object).where(lambda f: f.notna(), None).to_dict("records"),
+            "won_revenue": revenue.won_revenue, "won_deals": revenue.won_deals, "win_rate": revenue.win_rate,
+            "avg_deal_size": revenue.avg_deal_size,
+            "cohort_is_mature": None if result.maturity is None else result.maturity.is_mature,
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print(f"{args.view} funnel {start} .. {end} ({sla.name}, data as of {as_of})")
+        print(funnel_frame(result.steps).to_string(index=False))
+    return 0
