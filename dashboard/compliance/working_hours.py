@@ -1,5 +1,6 @@
 """Working-hours arithmetic for the SLA's follow-up rules: business hours on working days in
-the SLA's time zone, correct across daylight-saving changes.
+the SLA's time zone, correct across daylight-saving changes, closed on public holidays (a
+country's, optionally a subdivision's, from the `holidays` library) and on extra closed days.
 
 Two implementations of the same clock:
 - scalar functions (`working_hours_between`, `add_working_hours`) that walk day by day with
@@ -33,14 +34,38 @@ NAT = np.iinfo(np.int64).min  # numpy's NaT as int64
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@lru_cache(maxsize=256)
+def public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[dt.date]:
+    """The public holidays of a country (or one of its subdivisions) in a year, local dates.
+
+    Raises ValueError for a country or subdivision the `holidays` library does not know.
+    """
+    import holidays  # only calendars with holidays need it
+
+    try:
+        return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+    except NotImplementedError:
+        raise ValueError(f"unknown country {country!r}: use an ISO 3166 code such as 'US' or 'DE'") from None
+
+
+def check_holidays(country: str, subdivision: str | None) -> None:
+    """Raise ValueError naming what is wrong when the holiday calendar cannot be built."""
+    public_holidays(country, subdivision, 2000)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Business hours [opens, closes) local time on working days (Monday = 0) in a time zone."""
+    """Business hours [opens, closes) local time on working days (Monday = 0) in a time zone,
+    except on the public holidays of `holidays_country` (and `holidays_subdivision`) and on
+    `closed_days` (local dates)."""
 
     timezone: str = "UTC"
     opens: dt.time = dt.time(9)
     closes: dt.time = dt.time(17)
     working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    holidays_country: str | None = None
+    holidays_subdivision: str | None = None
+    closed_days: frozenset[dt.date] = frozenset()
 
     def __post_init__(self) -> None:
         if self.closes <= self.opens:
@@ -48,6 +73,11 @@ class WorkingCalendar:
         if not self.working_days or any(day not in range(7) for day in self.working_days):
             raise ValueError(f"working days must be weekday numbers 0-6, got {self.working_days!r}")
         ZoneInfo(self.timezone)  # raises for an unknown zone
+        if self.holidays_subdivision is not None and self.holidays_country is None:
+            raise ValueError("a holiday subdivision needs its country")
+        if self.holidays_country is not None:
+            check_holidays(self.holidays_country, self.holidays_subdivision)
+        object.__setattr__(self, "closed_days", frozenset(self.closed_days))
 
     @classmethod
     def from_follow_up(cls, follow_up) -> "WorkingCalendar":
@@ -57,15 +87,25 @@ class WorkingCalendar:
             opens=follow_up.business_start,
             closes=follow_up.business_end,
             working_days=tuple(sorted(WEEKDAY_NAMES.index(day) for day in follow_up.working_days)),
+            holidays_country=follow_up.holidays_country,
+            holidays_subdivision=follow_up.holidays_subdivision,
+            closed_days=frozenset(follow_up.extra_closed_days),
         )
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def is_closed(self, day: dt.date) -> bool:
+        """A working weekday the business is closed: a public holiday or an extra closed day."""
+        if day in self.closed_days:
+            return True
+        return self.holidays_country is not None and day in public_holidays(
+            self.holidays_country, self.holidays_subdivision, day.year)
+
     def business_day(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
         """Opening and closing instants (aware UTC) of a local date, or None on a day off."""
-        if day.weekday() not in self.working_days:
+        if day.weekday() not in self.working_days or self.is_closed(day):
             return None
         zone = self.zone
         opens = dt.datetime.combine(day, self.opens, tzinfo=zone).astimezone(UTC)
@@ -221,9 +261,14 @@ def add_working_hours_many(starts, hours, calendar: WorkingCalendar) -> np.ndarr
                               - dt.datetime.combine(dt.date.min, calendar.opens)).total_seconds() / 3_600
         days_needed = math.ceil(float(hours_array[valid].max()) / max(shortest_day_hours - 1, 0.5))
         span_days = days_needed * 7 // len(calendar.working_days) + 14
-        clock = _clock_covering(calendar, int(begin.min()), int(begin.max()) + span_days * 24 * US_PER_HOUR)
-        target = _working_us(clock, begin) + needed
-        ends = clock.before + clock.lengths
+        while True:
+            clock = _clock_covering(calendar, int(begin.min()), int(begin.max()) + span_days * 24 * US_PER_HOUR)
+            target = _working_us(clock, begin) + needed
+            ends = clock.before + clock.lengths
+            # Holidays and closed days can push a deadline past the span: widen until it fits.
+            if ends.size and target.max() <= ends[-1]:
+                break
+            span_days *= 2
         day = np.searchsorted(ends, target, side="left")  # earliest day whose close reaches the target
         day = np.minimum(day, len(ends) - 1)
         deadline = clock.opens[day] + (target - clock.before[day])

@@ -63,6 +63,9 @@ class FollowUp:
     business_start: dt.time
     business_end: dt.time
     working_days: tuple[str, ...]
+    holidays_country: str | None = None  # public holidays of this country (ISO 3166 code) are closed
+    holidays_subdivision: str | None = None  # and of this state or province of it
+    extra_closed_days: tuple[dt.date, ...] = ()  # further local dates the business is closed
 
 
 @dataclass(frozen=True)
@@ -483,7 +486,8 @@ def _read_follow_up(reader: _Reader, raw: Any, key: str) -> FollowUp | None:
         reader.problem(key, "is missing; add [sla.follow_up] with first_touch_within_hours, min_attempts, attempt_window_days")
         return None
     section = reader.table(raw, key, ("first_touch_within_hours", "min_attempts", "attempt_window_days",
-                                      "timezone", "business_hours", "working_days"))
+                                      "timezone", "business_hours", "working_days", "holidays",
+                                      "holidays_subdivision", "extra_closed_days"))
     positive = lambda v: None if v > 0 else "must be greater than 0"  # noqa: E731
     hours = reader.value(section, key, "first_touch_within_hours", (int, float), check=positive)
     attempts = reader.value(section, key, "min_attempts", int, check=positive)
@@ -510,12 +514,46 @@ def _read_follow_up(reader: _Reader, raw: Any, key: str) -> FollowUp | None:
     if days is not None and (not days or any(d not in WEEKDAYS for d in days)):
         reader.problem(f"{key}.working_days", f"must be a non-empty list of {', '.join(WEEKDAYS)}, got {days!r}")
         days = None
-    if None in (hours, attempts, window, timezone, start_time, end_time, days):
+    country, subdivision, holidays_ok = _read_holidays(reader, section, key)
+    closed = reader.value(section, key, "extra_closed_days", list, default=[])
+    if closed is not None and not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in closed):
+        reader.problem(f"{key}.extra_closed_days", f"must be a list of dates such as [2026-12-24, 2026-12-31], got {closed!r}")
+        closed = None
+    if None in (hours, attempts, window, timezone, start_time, end_time, days, closed) or not holidays_ok:
         return None
     return FollowUp(
         first_touch_within_hours=float(hours), min_attempts=attempts, attempt_window_days=window,
         timezone=timezone, business_start=start_time, business_end=end_time, working_days=tuple(days),
+        holidays_country=country, holidays_subdivision=subdivision, extra_closed_days=tuple(sorted(closed)),
     )
+
+
+def _read_holidays(reader: _Reader, section: dict, key: str) -> tuple[str | None, str | None, bool]:
+    """The public-holiday calendar: a country code and optionally a subdivision the `holidays`
+    library knows. Returns (country, subdivision, whether they can be used)."""
+    country = reader.value(section, key, "holidays", str, default=None)
+    subdivision = reader.value(section, key, "holidays_subdivision", str, default=None)
+    if country is None:
+        if subdivision is not None:
+            reader.problem(f"{key}.holidays_subdivision", "needs its country: add holidays = \"US\" (or another ISO code)")
+            return None, None, False
+        return None, None, "holidays" not in section  # present but None: its type was reported
+    try:
+        import holidays
+    except ImportError:
+        reader.problem(f"{key}.holidays", "needs the holidays package: pip install -r requirements.txt")
+        return None, None, False
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        hint = difflib.get_close_matches(country.upper(), supported, n=1)
+        reader.problem(f"{key}.holidays", f"unknown country {country!r}; use an ISO 3166 code such as 'US', 'GB' or 'DE'"
+                       + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+        return None, None, False
+    if subdivision is not None and subdivision not in supported[country]:
+        reader.problem(f"{key}.holidays_subdivision", f"{country} has no subdivision {subdivision!r}; "
+                       f"it has {', '.join(supported[country][:12])}{', ...' if len(supported[country]) > 12 else ''}")
+        return None, None, False
+    return country, subdivision, True
 
 
 def _read_recycle(reader: _Reader, raw: Any, key: str) -> Recycle | None:

@@ -95,6 +95,46 @@ def test_aware_input_gives_aware_output_and_reversed_ranges_are_negative():
     assert working_hours_between(deadline, start, NEW_YORK) == pytest.approx(-2.0)
 
 
+# New York with the US public holidays and Christmas Eve closed. In 2026: Independence Day is
+# observed on Friday 3 July, Thanksgiving is Thursday 26 November, Christmas Friday 25 December.
+US_CLOSED = WorkingCalendar("America/New_York", dt.time(9), dt.time(18), (0, 1, 2, 3, 4), holidays_country="US",
+                            closed_days=frozenset({dt.date(2026, 12, 24)}))
+
+
+def test_a_hand_off_the_evening_before_thanksgiving_is_due_on_the_friday():
+    # Wed 2026-11-25 17:00 EST = 22:00 UTC: 1 h on Wednesday, Thursday closed, 3 h from Friday 09:00:
+    # due Fri 27 Nov 12:00 EST = 17:00 UTC. Without the holiday it would be Thursday 12:00.
+    handed_off = utc("2026-11-25 22:00")
+    assert add_working_hours(handed_off, 4, US_CLOSED) == utc("2026-11-27 17:00")
+    assert add_working_hours(handed_off, 4, NEW_YORK) == utc("2026-11-26 17:00")
+    # a touch Friday 10:00 EST (15:00 UTC) is 1 h + 1 h = 2 working hours in
+    assert working_hours_between(handed_off, utc("2026-11-27 15:00"), US_CLOSED) == pytest.approx(2.0)
+
+
+def test_christmas_eve_as_an_extra_closed_day_and_christmas_are_skipped():
+    # Wed 2026-12-23 16:00 EST = 21:00 UTC: 2 h Wednesday; Thu 24 (closed), Fri 25 (Christmas) and
+    # the weekend off; Mon 28 from 09:00 + 2 h = 11:00 EST = 16:00 UTC.
+    assert add_working_hours(utc("2026-12-23 21:00"), 4, US_CLOSED) == utc("2026-12-28 16:00")
+    # a hand-off on Christmas Eve itself starts counting on Monday at 09:00
+    assert working_hours_between(utc("2026-12-24 15:00"), utc("2026-12-28 15:00"), US_CLOSED) == pytest.approx(1.0)
+    # the same in the vectorised clock
+    deadline = add_working_hours_many(np.array([utc("2026-12-24 15:00")], dtype="datetime64[us]"), 4, US_CLOSED)[0]
+    assert deadline.astype(dt.datetime) == utc("2026-12-28 18:00")
+
+
+def test_a_long_closure_widens_the_vectorised_clock():
+    closed = frozenset(dt.date(2026, 12, 1) + dt.timedelta(days=i) for i in range(60))  # to Fri 29 Jan 2027
+    calendar = WorkingCalendar("UTC", dt.time(9), dt.time(17), (0, 1, 2, 3, 4), closed_days=closed)
+    start = utc("2026-11-30 16:00")  # Monday: 1 h that day, then Monday 1 Feb 2027 09:00 + 1 h
+    deadline = add_working_hours_many(np.array([start], dtype="datetime64[us]"), 2, calendar)[0]
+    assert deadline.astype(dt.datetime) == add_working_hours(start, 2, calendar) == utc("2027-02-01 10:00")
+
+
+def test_an_unknown_holiday_country_is_refused():
+    with pytest.raises(ValueError, match="unknown country 'XX'"):
+        WorkingCalendar("UTC", holidays_country="XX")
+
+
 def test_other_calendars_use_their_own_days_and_zone():
     # Sunday-Thursday 08:00-16:00 in Dubai (UTC+4, no DST): Fri 2026-06-12 and Sat are off.
     dubai = WorkingCalendar("Asia/Dubai", dt.time(8), dt.time(16), (6, 0, 1, 2, 3))
@@ -105,6 +145,7 @@ def test_other_calendars_use_their_own_days_and_zone():
 GRID_STARTS = [
     "2026-03-06 21:00", "2026-03-06 22:59", "2026-03-07 15:00", "2026-03-08 06:30", "2026-03-09 12:59",
     "2026-06-12 21:59", "2026-06-10 06:00", "2026-10-30 21:00", "2026-11-01 05:30", "2026-12-31 23:00",
+    "2026-07-02 20:00", "2026-11-25 22:00", "2026-11-26 15:00", "2026-12-23 21:00", "2026-12-24 15:00",
 ]
 GRID_HOURS = [0, 0.25, 1, 2, 4, 8.99, 9, 24, 50]
 CALENDARS = [
@@ -112,6 +153,7 @@ CALENDARS = [
     WorkingCalendar("Europe/Berlin", dt.time(8, 30), dt.time(17), (0, 1, 2, 3, 4)),
     WorkingCalendar("America/New_York", dt.time(0), dt.time(23), (0, 1, 2, 3, 4, 5, 6)),
     WorkingCalendar("UTC", dt.time(9), dt.time(17), (0, 2, 4)),
+    US_CLOSED,
 ]
 
 
