@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.funnel import cli as funnel_cli
     from dashboard.planner import cli as planner_cli
     from dashboard.review import cli as review_cli
+    from dashboard.scoring_lab import cli as scoring_lab_cli
     from dashboard.team_kpis import cli as team_kpis_cli
     from dashboard.tools import bench, generate
 
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     team_kpis_cli.add_command(commands)
     compliance_cli.add_command(commands)
     _register(commands, "planner", planner_cli, "print the reverse-funnel plan for a revenue target", aliases=("plan",))
+    _register(commands, "scoring-lab", scoring_lab_cli,
+              "print the scoring lab's numbers for a proposed MQL threshold or rules", aliases=("scoring",))
     _register(commands, "data-health", data_health_cli,
               "check the extracts and the config (exit 0 clean, 1 warnings, 2 errors)", aliases=("validate",))
     _register(commands, "generate", generate, "write a seeded sample data set")
