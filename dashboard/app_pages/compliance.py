@@ -9,6 +9,7 @@ from dashboard.compliance import charts as compliance_charts
 from dashboard.compliance.follow_up import STATUSES, business_time
 from dashboard.funnel.domain import rag_status
 from dashboard.compliance import cache as compliance_cache
+from dashboard.core.exports import csv_text
 
 ALL_REPS = "All reps"
 
@@ -84,7 +85,7 @@ st.dataframe(
                   "p90_hours_to_first_touch", "attempts_met_rate", "never_touched", "overdue_now"],
     column_config={"rep": "Rep", "owner_team": "Team", **count_columns, **rate_columns},
 )
-st.download_button("Download per rep, with each status's count (CSV)", data.by_rep.to_csv(index=False),
+st.download_button("Download per rep, with each status's count (CSV)", csv_text(data.by_rep),
                    file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep")
 st.plotly_chart(compliance_charts.status_by_rep_figure(data.by_rep), key="status_by_rep_chart")
 st.markdown("**By team**")
@@ -142,7 +143,7 @@ else:
         "Hours overdue": st.column_config.NumberColumn(format="%.1f", help="Working hours past the deadline; "
                                                         "negative: working hours left"),
     })
-    st.download_button("Download overdue leads (CSV)", lambda frame=overdue: frame.to_csv(index=False),
+    st.download_button("Download overdue leads (CSV)", lambda frame=overdue: csv_text(frame),
                        key="download_overdue",
                        file_name=f"overdue_{data.as_of}.csv", mime="text/csv")
 
@@ -182,7 +183,7 @@ st.dataframe(listed, hide_index=True, key="leads_table", column_config={
 })
 if len(leads) > LIMIT:
     st.caption(f"Showing the latest {LIMIT:,} of {len(leads):,} leads; the download has them all.")
-st.download_button("Download these leads (CSV)", lambda frame=leads: frame.to_csv(index=False), key="download_leads",
+st.download_button("Download these leads (CSV)", lambda frame=leads: csv_text(frame), key="download_leads",
                    file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
 
 st.subheader("Why it matters: response time and conversion")
@@ -192,7 +193,7 @@ st.caption(
     "data's last day, so recent hand-offs have had less time to become SQLs and close: widen the date range in the "
     "sidebar for older, more settled hand-offs. Never-touched leads cannot convert through sales follow-up."
 )
-st.download_button("Download conversion by response time (CSV)", data.bands.to_csv(index=False),
+st.download_button("Download conversion by response time (CSV)", csv_text(data.bands),
                    key="download_bands", file_name="conversion_by_response_time.csv", mime="text/csv")
 
 st.subheader("Handed back to marketing")
@@ -218,5 +219,5 @@ else:
         "median_days_in_sales": st.column_config.NumberColumn("Median days with sales", format="%.0f"),
         "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
     })
-    st.download_button("Download the leads handed back (CSV)", lambda frame=data.hand_backs: frame.to_csv(index=False),
+    st.download_button("Download the leads handed back (CSV)", lambda frame=data.hand_backs: csv_text(frame),
                        key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv")

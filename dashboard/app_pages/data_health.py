@@ -8,6 +8,7 @@ from dashboard.core import formatting
 from dashboard.data_health import charts as health_charts
 from dashboard.data_health.checks import CHECKS, ERROR, LAG_TOLERANCE_DAYS
 from dashboard.data_health.cache import current_report
+from dashboard.core.exports import csv_text
 
 SHOW = {"all": "All findings", "errors": "Errors", "warnings": "Warnings"}
 ALL_TABLES = "All tables"
@@ -103,7 +104,7 @@ if report.findings:
          "examples": "; ".join(", ".join(f"{k}={v}" for k, v in example.items()) for example in finding.examples)}
         for finding in report.findings
     ])
-    st.download_button("Download findings (CSV)", findings_csv.to_csv(index=False), file_name="data_health_findings.csv",
+    st.download_button("Download findings (CSV)", csv_text(findings_csv), file_name="data_health_findings.csv",
                        mime="text/csv", key="download_findings")
 
 if report.tables:
@@ -128,7 +129,7 @@ if report.tables:
     if not report.monthly_rows.empty:
         st.plotly_chart(health_charts.monthly_rows_figure(report.monthly_rows), key="monthly_rows_chart")
         st.caption("A month an export skipped shows as a red ×; the as-of month is partial until it ends.")
-        st.download_button("Download records per month (CSV)", report.monthly_rows.to_csv(index=False),
+        st.download_button("Download records per month (CSV)", csv_text(report.monthly_rows),
                            file_name="data_health_records_per_month.csv", mime="text/csv", key="download_monthly_rows")
 
 with st.expander(f"What was checked ({checks} checks)"):

@@ -9,6 +9,7 @@ from dashboard.funnel.domain import funnel_frame
 from dashboard.funnel.data import COHORT, PERIOD
 from dashboard.funnel import cache as cached
 from dashboard.ui.state import current_database
+from dashboard.core.exports import csv_text
 
 VIEWS = {
     PERIOD: "Period: stage events that happened in the range",
@@ -87,7 +88,7 @@ st.dataframe(
     }),
     hide_index=True,
 )
-st.download_button("Download funnel (CSV)", table.to_csv(index=False), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
+st.download_button("Download funnel (CSV)", csv_text(table), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
                    mime="text/csv", key="download_funnel")
 if result.sales_sourced_won:
     st.caption(f"Won deals include {result.sales_sourced_won:,} with no lead in the extract: sales-sourced, "
@@ -112,7 +113,7 @@ if nothing_found:
     left.info("No stage volumes to chart: no records in this range.")
 else:
     left.plotly_chart(charts.monthly_stages_figure(monthly), key="monthly_chart")
-left.download_button("Download monthly volumes (CSV)", monthly.to_csv(index=False), file_name="funnel_by_month.csv",
+left.download_button("Download monthly volumes (CSV)", csv_text(monthly), file_name="funnel_by_month.csv",
                      mime="text/csv", key="download_monthly")
 durations = data.durations
 right.markdown("**Days between stages** (records reaching the later stage in the range)")

@@ -12,6 +12,7 @@ from dashboard.core.contract import STAGE_LABELS
 from dashboard.planner.domain import MANUAL, OBSERVED, SLA_TARGET
 from dashboard.planner.data import DEFAULT_TRAILING_MONTHS, PlanError
 from dashboard.planner import cache as planner_cache
+from dashboard.core.exports import csv_text
 
 VERDICT_BOXES = {
     planner.MET: st.success, planner.ON_SCHEDULE: st.success, planner.CATCH_UP: st.warning,
@@ -256,9 +257,9 @@ with right:
         }), hide_index=True, height=280)
 
 downloads = st.columns(3)
-downloads[0].download_button("Download plan by stage (CSV)", stage_table.to_csv(index=False), file_name="plan_by_stage.csv",
+downloads[0].download_button("Download plan by stage (CSV)", csv_text(stage_table), file_name="plan_by_stage.csv",
                              mime="text/csv", key="download_plan_stages")
-downloads[1].download_button("Download plan by month (CSV)", planner.schedule_frame(plan).to_csv(index=False),
+downloads[1].download_button("Download plan by month (CSV)", csv_text(planner.schedule_frame(plan)),
                              file_name="plan_by_month.csv", mime="text/csv", key="download_plan_months")
-downloads[2].download_button("Download assumptions (CSV)", assumptions_table.to_csv(index=False),
+downloads[2].download_button("Download assumptions (CSV)", csv_text(assumptions_table),
                              file_name="plan_assumptions.csv", mime="text/csv", key="download_plan_assumptions")

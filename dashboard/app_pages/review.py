@@ -14,6 +14,7 @@ from dashboard.review.report import render_report
 from dashboard.review.data import ReviewError, drill_choices, month_label, parse_month
 from dashboard.review import cache as review_cache
 from dashboard.ui.state import current_database
+from dashboard.core.exports import csv_text
 
 SHOWN_ROWS = 1_000
 
@@ -161,9 +162,9 @@ cols[0].download_button("Funnel (CSV)", review_view.funnel_csv(review), file_nam
                         mime="text/csv", key="download_review_funnel")
 cols[1].download_button("Scorecard (CSV)", review_view.scorecard_csv(review),
                         file_name=f"review_scorecard_{stamp}.csv", mime="text/csv", key="download_review_scorecard")
-cols[2].download_button("Trends (CSV)", review.trend.to_csv(index=False), file_name=f"review_trends_{stamp}.csv",
+cols[2].download_button("Trends (CSV)", csv_text(review.trend), file_name=f"review_trends_{stamp}.csv",
                         mime="text/csv", key="download_review_trends")
-cols[3].download_button("Days between stages (CSV)", review.durations.to_csv(index=False),
+cols[3].download_button("Days between stages (CSV)", csv_text(review.durations),
                         file_name=f"review_durations_{stamp}.csv", mime="text/csv", key="download_review_durations")
 cols[4].download_button("This review (HTML)", lambda: render_report(review), file_name=f"review-{stamp}.html",
                         mime="text/html", key="download_review_html", type="primary",
@@ -207,7 +208,7 @@ def records_section() -> None:
     st.dataframe(shown, hide_index=True, key="review_records", column_order=list(columns), column_config=config)
     st.download_button(
         f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",
-        lambda: drilldown.records(database, choice.key, choice.start, choice.end, choice.filters).to_csv(index=False),
+        lambda: csv_text(drilldown.records(database, choice.key, choice.start, choice.end, choice.filters)),
         file_name=f"review_{choice.key}_{choice.scope}_{stamp}.csv", mime="text/csv", key="download_review_records",
     )
 

@@ -11,6 +11,7 @@ from dashboard.scoring_lab.data import available_attributes, lab_shape
 from dashboard.scoring_lab import rule_editor
 from dashboard.scoring_lab import cache as lab_cache
 from dashboard.ui.state import current_database
+from dashboard.core.exports import csv_text
 
 selection = st.session_state.get("selection")
 st.title("Scoring lab")
@@ -201,7 +202,7 @@ current_curve = scoring_lab.tradeoff(current_hist, bypass)
 proposed_curve = scoring_lab.tradeoff(proposed_hist, bypass)
 st.plotly_chart(scoring_lab_charts.tradeoff_figure(current_curve, proposed_curve, base_definition.mql_threshold,
                                                    threshold, rules_changed), key="lab_tradeoff_chart")
-st.download_button("Download trade-off (CSV)", proposed_curve.to_csv(index=False), file_name="scoring_tradeoff.csv",
+st.download_button("Download trade-off (CSV)", csv_text(proposed_curve), file_name="scoring_tradeoff.csv",
                    mime="text/csv", key="download_lab_tradeoff")
 
 st.subheader("Month by month")
@@ -225,7 +226,7 @@ st.dataframe(pd.DataFrame({
     "Revenue missed": [formatting.money(v, currency) for v in monthly["revenue_missed"]],
     "MQLs per rep": [f"{v:,.1f}" if pd.notna(v) else "—" for v in monthly["mqls_per_rep"]],
 }), hide_index=True)
-st.download_button("Download month by month (CSV)", monthly.to_csv(index=False), file_name="scoring_lab_by_month.csv",
+st.download_button("Download month by month (CSV)", csv_text(monthly), file_name="scoring_lab_by_month.csv",
                    mime="text/csv", key="download_lab_monthly")
 
 with st.expander("How the estimate is made"):

@@ -8,6 +8,7 @@ from dashboard.core import formatting
 from dashboard.team_kpis import charts as team_charts
 from dashboard.team_kpis.data import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, split_leaderboard
 from dashboard.team_kpis import cache as team_cache
+from dashboard.core.exports import csv_text
 
 FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
 SORT_LABELS = {
@@ -101,7 +102,7 @@ shared_trend = data.monthly[data.monthly["scope"] == "shared"]
 if not shared_trend.empty:
     with st.expander("Shared KPIs month by month"):
         st.plotly_chart(team_charts.trend_figure(shared_trend, currency), key="shared_trend_chart")
-st.download_button("Download monthly KPIs (CSV)", data.monthly.to_csv(index=False), key="download_monthly_kpis",
+st.download_button("Download monthly KPIs (CSV)", csv_text(data.monthly), key="download_monthly_kpis",
                    file_name=f"kpis_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"), mime="text/csv")
 
 rate = {"format": "%.1f %%"}
@@ -135,7 +136,7 @@ if data.by_channel is not None:
                  column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
                  column_config={**breakdown_columns, "value": "Segment"})
     both = pd.concat([data.by_channel.assign(dimension="channel"), data.by_segment.assign(dimension="segment")])
-    st.download_button("Download by channel and segment (CSV)", both.to_csv(index=False), key="download_breakdown",
+    st.download_button("Download by channel and segment (CSV)", csv_text(both), key="download_breakdown",
                        file_name="marketing_by_channel_and_segment.csv", mime="text/csv")
 
 if data.by_team is not None:
@@ -166,7 +167,7 @@ if data.by_team is not None:
                  column_order=["team", "mql_to_sql_rate", "sql_to_proposal_rate", "proposal_to_won_rate", "win_rate",
                                "avg_deal_size", "sales_cycle_days", "first_touch_within_sla_rate",
                                "min_attempts_met_rate"])
-    st.download_button("Download by sales team (CSV)", data.by_team.to_csv(index=False), key="download_by_team",
+    st.download_button("Download by sales team (CSV)", csv_text(data.by_team), key="download_by_team",
                        file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv")
 
     st.subheader("Leaderboard")
@@ -208,7 +209,7 @@ if data.by_team is not None:
         ranked = sort_leaderboard(board, sort)
         st.dataframe(formatting.as_percent_points(ranked, RATE_COLUMNS), hide_index=True, key=f"leaderboard_{name}",
                      column_config=rep_columns)
-        st.download_button("Download this leaderboard (CSV)", ranked.to_csv(index=False), key=f"download_{name}",
+        st.download_button("Download this leaderboard (CSV)", csv_text(ranked), key=f"download_{name}",
                            file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),
                            mime="text/csv")
     if lead_board.empty and deal_board.empty:

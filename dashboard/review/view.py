@@ -13,6 +13,7 @@ from dashboard.funnel.charts import step_label
 from dashboard.review.headlines import day_label
 from dashboard.review.data import MonthlyReview, is_filtered, month_label
 from dashboard.review.scorecard import OWNER_LABELS, ScorecardRow
+from dashboard.core.exports import csv_text
 
 STATUS_STYLES = {  # background, text
     "on track": ("#e8f5e9", "#1b5e20"),
@@ -236,10 +237,10 @@ def funnel_csv(review: MonthlyReview) -> str:
     frames = [funnel_frame(list(review.funnel_month)).assign(scope=f"{review.month:%Y-%m}")]
     if review.funnel_period and review.sla is not None:
         frames.append(funnel_frame(list(review.funnel_period)).assign(scope=f"{review.sla.name} to date"))
-    return pd.concat(frames, ignore_index=True).to_csv(index=False)
+    return csv_text(pd.concat(frames, ignore_index=True))
 
 
 def scorecard_csv(review: MonthlyReview) -> str:
     from dashboard.review.scorecard import scorecard_frame
 
-    return scorecard_frame(review.scorecard).to_csv(index=False)
+    return csv_text(scorecard_frame(review.scorecard))
