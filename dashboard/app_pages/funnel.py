@@ -94,6 +94,33 @@ if result.sales_sourced_won:
     st.caption(f"Won deals include {result.sales_sourced_won:,} with no lead in the extract: sales-sourced, "
                "or opened before the data starts.")
 
+st.subheader("Lead journey")
+journey = cached.lead_journey(selection)
+if journey is None:
+    st.info("The lead journey follows each lead from creation, so it needs a leads extract (see data/README.md).")
+elif journey.leads == 0:
+    st.info(f"No lead was created from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} for "
+            f"{formatting.literal(selection.filters.describe())}: widen the date range or clear a filter.")
+else:
+    st.caption(
+        f"The {journey.leads:,} leads created {selection.start:%d %b %Y} – {selection.end:%d %b %Y}, each followed to the "
+        f"furthest stage it reached by {selection.as_of:%d %b %Y} and to where it is now: won, lost, disqualified, "
+        "recycled to marketing (or recycled and handed back to sales), or still open. A stage a lead skipped in the "
+        "data counts as passed. Hover a link or a stage for its count."
+        + (" With a team filter, only leads owned by the team's reps." if selection.filters.team else ""))
+    if journey.not_tracked:
+        st.caption("Not tracked by the extracts, so left out rather than drawn as zero: "
+                   + ", ".join(journey.not_tracked) + ".")
+    from_hand_off = st.toggle("Start at the hand-off (leave out the leads never handed to sales)",
+                              key="journey_from_hand_off",
+                              help="Most leads never become MQLs; leaving them out shows what sales did with the rest.")
+    if from_hand_off:
+        journey = journey.from_hand_off()
+    st.plotly_chart(charts.journey_figure(journey), key="journey_chart")
+    st.download_button("Download lead journey (CSV)", journey.links.rename(columns={"source": "from", "target": "to"})
+                       .to_csv(index=False), file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
+                       mime="text/csv", key="download_journey")
+
 st.subheader("Revenue")
 st.caption("Deals closed in the range, whichever view is chosen above.")
 cols = st.columns(4)

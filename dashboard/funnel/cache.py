@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.funnel import data as metrics
 from dashboard.funnel.domain import Filters
+from dashboard.funnel.journey import Journey
 from dashboard.ui.state import Selection, current_database
 
 
@@ -71,3 +72,13 @@ def durations(selection: Selection) -> pd.DataFrame:
 
 def monthly(selection: Selection) -> pd.DataFrame:
     return _monthly(*_key(selection))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _lead_journey(config_file: str, version: str, start: dt.date, end: dt.date, filters: tuple,
+                  as_of: dt.date) -> Journey | None:
+    return metrics.lead_journey(current_database(), start, end, Filters(*filters), as_of)
+
+
+def lead_journey(selection: Selection) -> Journey | None:
+    return _lead_journey(*_key(selection), selection.as_of)

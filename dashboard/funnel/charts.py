@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
 from dashboard.funnel.domain import AT_RISK, OFF_TRACK, ON_TRACK, FunnelStep
+from dashboard.funnel.journey import NOT_HANDED_OFF, OUTCOME_NODES, RECYCLED_AND_BACK, STAGE_NODES, Journey
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
 STATUS_COLOURS = {ON_TRACK: "#2e7d32", AT_RISK: "#ef6c00", OFF_TRACK: "#c62828", None: "#5c6bc0"}
@@ -71,4 +72,44 @@ def monthly_stages_figure(monthly: pd.DataFrame) -> go.Figure:
         height=320, title="Stage volume by month", margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis={"rangemode": "tozero"}, legend={"orientation": "h", "y": -0.2},
     )
+    return figure
+
+
+# Stages in the funnel's blues, won in green; the branches in their own tones: lost and
+# disqualified are exits, recycled goes back to marketing, still open has not ended.
+JOURNEY_COLOURS = {
+    STAGE_NODES["lead"]: "#1f4e79", STAGE_NODES["mql"]: "#2e75b6", RECYCLED_AND_BACK: "#7fa7d6",
+    STAGE_NODES["sql"]: "#4a90d9", STAGE_NODES["proposal"]: "#6baed6", STAGE_NODES["won"]: "#2e7d32",
+    OUTCOME_NODES["lost"]: "#c62828", OUTCOME_NODES["disqualified"]: "#8d6e63",
+    OUTCOME_NODES["recycled"]: "#f9a825", OUTCOME_NODES["still open"]: "#9e9e9e", NOT_HANDED_OFF: "#cfd8dc",
+}
+
+
+def journey_figure(journey: Journey) -> go.Figure:
+    """The lead journey as a Sankey; hovering shows the leads on each link and through each node."""
+    nodes = journey.nodes
+    index = {label: position for position, label in enumerate(nodes)}
+    totals = journey.node_totals()
+    links = journey.links
+    figure = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(
+            label=[f"{label} ({totals[label]:,})" for label in nodes],
+            color=[JOURNEY_COLOURS.get(label, "#90a4ae") for label in nodes],
+            pad=18, thickness=16,
+            hovertemplate="%{label}<extra></extra>",
+        ),
+        link=dict(
+            source=[index[source] for source in links["source"]],
+            target=[index[target] for target in links["target"]],
+            value=links["leads"].tolist(),
+            customdata=[f"{source} → {target}" for source, target in zip(links["source"], links["target"])],
+            hovertemplate="%{customdata}: %{value:,} leads<extra></extra>",
+            color="rgba(120,144,156,0.35)",
+        ),
+    ))
+    first = nodes[0] if nodes else ""
+    what = "leads created in the range" if first == STAGE_NODES["lead"] else "leads of the range handed to sales"
+    figure.update_layout(title=f"Where the {journey.leads:,} {what} went",
+                         margin=dict(l=10, r=10, t=50, b=10), height=460)
     return figure

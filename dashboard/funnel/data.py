@@ -22,6 +22,7 @@ from dashboard.funnel.domain import (
     fill_months,
     win_rate,
 )
+from dashboard.funnel.journey import JOURNEY_STAGES, Journey, JourneyTracking, journey_from_paths
 
 PERIOD, COHORT = "period", "cohort"
 
@@ -189,3 +190,22 @@ def default_range(config, as_of: dt.date):
     page shows before anyone picks a range."""
     sla = config.sla_for(as_of) or config.slas[-1]
     return sla, sla.start, min(sla.end, max(as_of, sla.start))
+
+
+def journey_tracking(database: Database) -> JourneyTracking:
+    """Which stages and branches of the lead journey the extracts track."""
+    catalog = database.catalog
+    return JourneyTracking(
+        stages={stage: catalog.stage_tracked(stage) for stage in JOURNEY_STAGES},
+        disqualified=catalog.has("leads", "disqualified_at"),
+        recycled=catalog.has("leads", "recycled_at"),
+        lost=catalog.outcomes_tracked and catalog.has("deals", "lead_id"),
+    )
+
+
+def lead_journey(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> Journey | None:
+    """Where the leads created from `start` to `end` went by `as_of`; None without a leads extract."""
+    if not database.catalog.has("leads"):
+        return None
+    params = {**date_range_params(start, end), **filters.params(), "as_of_end": date_range_params(as_of, as_of)["end"]}
+    return journey_from_paths(database.query("lead_journey", params), journey_tracking(database))

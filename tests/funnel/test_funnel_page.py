@@ -79,3 +79,26 @@ def test_the_app_runs_out_of_the_box_on_the_committed_sample(monkeypatch):
     assert int(values["Leads"].replace(",", "")) > 0
     assert values["Won revenue"].startswith("$")
     assert app.selectbox(key="sla").value == "FY2026 H2"  # in force on the data's as-of date
+
+
+def journey_labels(app: AppTest) -> list[str]:
+    import json
+
+    charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    sankey = next(chart for chart in charts if chart["data"] and chart["data"][0]["type"] == "sankey")
+    return sankey["data"][0]["node"]["label"]
+
+
+def test_the_lead_journey_follows_the_filters(hand_built_config):
+    # March's leads L2, L3, L5, L6, L8 as of 10 Apr: L2 and L8 MQLs still open, L5 at proposal (D3 open),
+    # L3 and L6 never handed off; paid: L5 and L6.
+    app = run_app({"start": "2026-03-01", "end": "2026-03-31"})
+    assert not app.exception
+    assert journey_labels(app) == ["Leads (5)", "MQLs (3)", "Not handed off (with marketing) (2)", "SQLs (1)",
+                                   "Still open (3)", "Proposals (1)"]
+    assert any(button.label == "Download lead journey (CSV)" for button in app.get("download_button"))
+    app.selectbox(key="channel").select("paid").run()
+    assert journey_labels(app) == ["Leads (2)", "MQLs (1)", "Not handed off (with marketing) (1)", "SQLs (1)",
+                                   "Proposals (1)", "Still open (1)"]
+    app.toggle(key="journey_from_hand_off").set_value(True).run()
+    assert journey_labels(app)[0] == "MQLs (1)"
