@@ -117,8 +117,8 @@ else:
     if from_hand_off:
         journey = journey.from_hand_off()
     st.plotly_chart(charts.journey_figure(journey), key="journey_chart")
-    st.download_button("Download lead journey (CSV)", journey.links.rename(columns={"source": "from", "target": "to"})
-                       .to_csv(index=False), file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
+    st.download_button("Download lead journey (CSV)", csv_text(journey.links.rename(columns={"source": "from", "target": "to"})),
+                       file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
                        mime="text/csv", key="download_journey")
 
 st.subheader("Revenue")
