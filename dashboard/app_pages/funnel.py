@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.funnel import charts
 from dashboard.core import formatting
-from dashboard.funnel.domain import funnel_frame
+from dashboard.funnel.domain import funnel_frame, status_reasons
 from dashboard.funnel.data import COHORT, PERIOD
 from dashboard.funnel import cache as cached
 from dashboard.ui.state import current_database
@@ -64,7 +64,7 @@ for column, step in zip(columns, result.steps):
             line = f"{formatting.pct(step.rate_from_previous)} of {formatting.STAGE_NOUNS[step.previous_stage]}"
             if step.target is not None:
                 line += f" · target {formatting.pct(step.target)}  \n{formatting.status(step.status)}"
-            st.markdown(line)
+            st.markdown(line, help=step.status_reason or None)
 
 if any(step.rate_from_previous is not None for step in result.steps):
     left, right = st.columns(2)
@@ -87,7 +87,10 @@ st.dataframe(
         "Status": table["status"].fillna(""),
     }),
     hide_index=True,
+    column_config={"Status": st.column_config.TextColumn(help=formatting.STATUS_HELP)},
 )
+for reason in status_reasons(result.steps):
+    st.caption(reason)
 st.download_button("Download funnel (CSV)", csv_text(table), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
                    mime="text/csv", key="download_funnel")
 if result.sales_sourced_won:

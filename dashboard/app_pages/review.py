@@ -10,6 +10,7 @@ from dashboard.review import drilldown
 from dashboard.core import formatting
 from dashboard.review import charts as review_charts
 from dashboard.review import view as review_view
+from dashboard.funnel.domain import status_reasons
 from dashboard.review.report import render_report
 from dashboard.review.data import ReviewError, drill_choices, month_label, parse_month
 from dashboard.review import cache as review_cache
@@ -109,22 +110,27 @@ def _styled(frame: pd.DataFrame):
     return frame.style.map(_status_style, subset=["Status"])
 
 
+STATUS_COLUMN = {"Status": st.column_config.TextColumn(help=formatting.STATUS_HELP)}
+
+
 # Funnel against the SLA's targets, for the month and the period to date.
 st.subheader("Funnel against the SLA targets")
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{review_view.month_name(review)} {review.month:%Y}**")
     month_funnel = review_view.funnel_table(review.funnel_month)
-    st.dataframe(_styled(month_funnel), hide_index=True, key="review_funnel_month")
+    st.dataframe(_styled(month_funnel), hide_index=True, key="review_funnel_month", column_config=STATUS_COLUMN)
 with right:
     if review.funnel_period:
         st.markdown(f"**{review.sla.name} to date** ({review.sla.start:%d %b} – {review.cutoff:%d %b %Y})")
         st.dataframe(_styled(review_view.funnel_table(review.funnel_period)), hide_index=True,
-                     key="review_funnel_period")
+                     key="review_funnel_period", column_config=STATUS_COLUMN)
     else:
         st.caption("No SLA period is in force, so there is no period to date.")
 st.caption(f"Period view: each stage counts its events in the range. Status against the SLA target: on track when "
            f"met, at risk within {selection.config.at_risk_band:.0%} of it, off track beyond.")
+for reason in status_reasons([*review.funnel_month, *(review.funnel_period or ())]):
+    st.caption(reason)
 if review.sales_sourced_won:
     st.caption(f"Won deals include {review.sales_sourced_won:,} with no lead in the extract (sales-sourced, or opened "
                "before the data starts).")
@@ -136,8 +142,10 @@ if scorecard.empty:
     st.info("No KPIs are owned by a team or have a target in the SLA config ([[teams]] kpis, [sla.targets]).")
 else:
     st.dataframe(_styled(scorecard), hide_index=True, key="review_scorecard", height=35 * (len(scorecard) + 1) + 3,
-                 column_config={"Note": st.column_config.TextColumn(width="medium"),
+                 column_config={**STATUS_COLUMN, "Note": st.column_config.TextColumn(width="medium"),
                                 "Teams": st.column_config.TextColumn(width="medium")})
+    for reason in status_reasons(review.scorecard):
+        st.caption(reason)
     st.caption("Owner: the function whose teams list the KPI in the SLA config; a KPI listed by teams of more than "
                "one function is shared.")
     st.caption("Change against last month and the same month last year, where the data reaches back; rates in "

@@ -10,7 +10,7 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "BRL": "R$", "JPY": "
 # How a stage reads inside a sentence: "19.8 % of leads", "38.9 % of MQLs".
 STAGE_NOUNS = {"traffic": "sessions", "lead": "leads", "mql": "MQLs", "sql": "SQLs", "proposal": "proposals",
                "won": "won deals"}
-STATUS_COLOURS = {"on track": "green", "at risk": "orange", "off track": "red"}
+STATUS_COLOURS = {"on track": "green", "at risk": "orange", "off track": "red", "maturing": "gray", "n/a": "gray"}
 
 
 def _missing(value) -> bool:
@@ -40,6 +40,11 @@ def money(value, currency: str = "USD", missing: str = "—") -> str:
 
 def days(value, missing: str = "—") -> str:
     return missing if _missing(value) else f"{value:.0f} d"
+
+
+STATUS_HELP = ("On track when the SLA target is met, at risk within the at-risk band of it, off track beyond. "
+               "maturing: a cohort's later stage that will still rise; n/a: the comparison is not meaningful "
+               "(a rate above 100 %, or stages the data does not link). The reason is under the table.")
 
 
 def status(value) -> str:

@@ -6,11 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
-from dashboard.funnel.domain import AT_RISK, OFF_TRACK, ON_TRACK, FunnelStep
+from dashboard.funnel.domain import AT_RISK, MATURING, NOT_APPLICABLE, OFF_TRACK, ON_TRACK, FunnelStep, step_label
 from dashboard.funnel.journey import NOT_HANDED_OFF, OUTCOME_NODES, RECYCLED_AND_BACK, STAGE_NODES, Journey
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
-STATUS_COLOURS = {ON_TRACK: "#2e7d32", AT_RISK: "#ef6c00", OFF_TRACK: "#c62828", None: "#5c6bc0"}
+STATUS_COLOURS = {ON_TRACK: "#2e7d32", AT_RISK: "#ef6c00", OFF_TRACK: "#c62828", MATURING: "#9e9e9e",
+                  NOT_APPLICABLE: "#bdbdbd", None: "#5c6bc0"}
 FUNNEL_STAGES = ("lead", "mql", "sql", "proposal", "won")
 
 
@@ -25,13 +26,6 @@ def funnel_figure(steps: list[FunnelStep]) -> go.Figure:
     ))
     figure.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=320, title="Leads to won")
     return figure
-
-
-def step_label(step: FunnelStep) -> str:
-    """"Lead → MQL" for adjacent stages; "MQLs → Won deals" when untracked stages lie between."""
-    if STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1:
-        return KPIS[STEP_RATE_KPIS[step.stage]].label
-    return f"{STAGE_LABELS[step.previous_stage]} → {step.label}"
 
 
 def conversion_figure(steps: list[FunnelStep]) -> go.Figure:

@@ -20,6 +20,7 @@ from dashboard.funnel.domain import (
     cohort_maturity,
     counts_from_row,
     fill_months,
+    maturing_reason,
     win_rate,
 )
 from dashboard.funnel.journey import JOURNEY_STAGES, Journey, JourneyTracking, journey_from_paths
@@ -85,7 +86,7 @@ def funnel(
         sales_sourced = int(row["sales_sourced_won"]) if database.catalog.lead_source_tracked else None
     else:
         raise ValueError(f"view must be {PERIOD!r} or {COHORT!r}, got {view!r}")
-    steps = build_funnel(counts_from_row(row), tracked, filters, targets, at_risk_band)
+    steps = build_funnel(counts_from_row(row), tracked, filters, targets, at_risk_band, maturing_reason(maturity))
     return FunnelResult(view=view, steps=steps, maturity=maturity, sales_sourced_won=sales_sourced)
 
 

@@ -27,7 +27,12 @@ STAGE_COLUMNS = {
 }
 
 ON_TRACK, AT_RISK, OFF_TRACK = "on track", "at risk", "off track"
+# Statuses that make no judgement: the comparison with the target is not meaningful.
+MATURING, NOT_APPLICABLE = "maturing", "n/a"
 NOT_TRACKED = "not tracked"
+# Stages whose counts in a cohort still rise while it matures: a lead becomes an MQL on its
+# score within hours, every later stage takes days to months.
+MATURING_STAGES = ("sql", "proposal", "won")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class FunnelStep:
     rate_from_first: float | None
     target: float | None
     status: str | None
+    status_reason: str = ""  # why the status is "maturing" or "n/a"
 
 
 def unsplittable_note(stage: str, filters: Filters) -> str:
@@ -79,6 +85,25 @@ def rag_status(actual: float | None, target: float | None, higher_is_better: boo
     return AT_RISK if actual <= target * (1 + at_risk_band) else OFF_TRACK
 
 
+def rate_status(actual: float | None, target: float | None, higher_is_better: bool,
+                at_risk_band: float) -> tuple[str | None, str]:
+    """A conversion rate's status and, where no judgement is made, why. A rate above 100 %
+    compares counts of different leads (the later stage's events come from leads that reached
+    the earlier stage before the range), so it is not judged against the target."""
+    if actual is not None and target is not None and actual > 1:
+        return NOT_APPLICABLE, (f"{actual * 100:.1f} % is above 100 %: the later stage counts leads that reached the earlier "
+                                "one before the range, so the rate says nothing against the target")
+    return rag_status(actual, target, higher_is_better, at_risk_band), ""
+
+
+def kpi_status(unit: str, actual: float | None, target: float | None, higher_is_better: bool,
+               at_risk_band: float) -> tuple[str | None, str]:
+    """A KPI's status and the reason when none is judged: rates go through `rate_status`."""
+    if unit == "rate":
+        return rate_status(actual, target, higher_is_better, at_risk_band)
+    return rag_status(actual, target, higher_is_better, at_risk_band), ""
+
+
 def safe_ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
@@ -91,11 +116,14 @@ def build_funnel(
     filters: Filters = Filters(),
     targets: Mapping[str, float] | None = None,
     at_risk_band: float = 0.10,
+    maturing: str = "",
 ) -> list[FunnelStep]:
     """Steps in funnel order with rates from the previous and the first tracked stage.
 
     `counts` is keyed by stage name; `tracked` says which stages the extract has. A step's
-    target applies only when it is measured from the stage right before it.
+    target applies only when it is measured from the stage right before it; measured across an
+    untracked stage its status is "n/a". `maturing` (why a cohort is still maturing) makes the
+    stages after MQL "maturing" instead of judging rates that will still rise.
     """
     targets = targets or {}
     steps: list[FunnelStep] = []
@@ -106,24 +134,45 @@ def build_funnel(
         note = NOT_TRACKED if not tracked.get(stage, False) else unsplittable_note(stage, filters)
         count = None if note else int(counts.get(stage) or 0)
         rate_from_previous = rate_from_first = target = status = None
-        measured_from = None
+        measured_from, reason = None, ""
         if count is not None:
             if previous_stage is not None:
                 measured_from = previous_stage
                 rate_from_previous = safe_ratio(count, previous_count)
                 rate_from_first = safe_ratio(count, first_count)
+                kpi = STEP_RATE_KPIS[stage]
                 if STAGE_NAMES.index(previous_stage) == position - 1:
-                    kpi = STEP_RATE_KPIS[stage]
                     target = targets.get(kpi)
-                    status = rag_status(rate_from_previous, target, KPIS[kpi].higher_is_better, at_risk_band)
+                    status, reason = rate_status(rate_from_previous, target, KPIS[kpi].higher_is_better, at_risk_band)
+                    if maturing and stage in MATURING_STAGES and target is not None:
+                        status, reason = MATURING, maturing
+                elif targets.get(kpi) is not None:
+                    status = NOT_APPLICABLE
+                    reason = (f"measured from {STAGE_LABELS[previous_stage]}: the stages between are not tracked, so "
+                              f"the SLA target for {KPIS[kpi].label} does not apply")
             else:
                 first_count = count
             previous_stage, previous_count = stage, count
         steps.append(FunnelStep(
             stage=stage, label=STAGE_LABELS[stage], count=count, note=note, previous_stage=measured_from,
             rate_from_previous=rate_from_previous, rate_from_first=rate_from_first, target=target, status=status,
+            status_reason=reason,
         ))
     return steps
+
+
+def step_label(step: FunnelStep) -> str:
+    """"Lead → MQL" for adjacent stages; "MQLs → Won deals" when untracked stages lie between."""
+    if STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1:
+        return KPIS[STEP_RATE_KPIS[step.stage]].label
+    return f"{STAGE_LABELS[step.previous_stage]} → {step.label}"
+
+
+def status_reasons(items) -> list[str]:
+    """One line per item whose status makes no judgement ("maturing", "n/a"), saying why; `items`
+    are funnel steps or KPI rows (anything with a label, status and status_reason)."""
+    return [f"{step_label(item) if isinstance(item, FunnelStep) else item.label}: {item.status}, {item.status_reason}."
+            for item in items if item.status_reason]
 
 
 def funnel_frame(steps: list[FunnelStep]) -> pd.DataFrame:
@@ -138,6 +187,7 @@ def funnel_frame(steps: list[FunnelStep]) -> pd.DataFrame:
             "rate_from_first": step.rate_from_first,
             "target_rate": step.target,
             "status": step.status,
+            "status_reason": step.status_reason,
         }
         for step in steps
     ])
@@ -168,6 +218,14 @@ def cohort_maturity(range_end: dt.date, as_of: dt.date, lead_to_won_p75_days: fl
     if lead_to_won_p75_days is None:
         return Maturity(is_mature=True, days_observed=observed, days_needed=None)
     return Maturity(is_mature=observed >= lead_to_won_p75_days, days_observed=observed, days_needed=lead_to_won_p75_days)
+
+
+def maturing_reason(maturity: Maturity | None) -> str:
+    """Why a cohort's later stages are not judged yet; empty once it is mature."""
+    if maturity is None or maturity.is_mature:
+        return ""
+    return (f"still maturing: {maturity.days_observed} days since the cohort's last lead, while three in four won "
+            f"deals close within {maturity.days_needed:.0f} days; this rate will still rise")
 
 
 def win_rate(won_deals: int, lost_deals: int) -> float | None:

@@ -14,7 +14,7 @@ from typing import Callable
 from dashboard.funnel import data as metrics
 from dashboard.data import Database
 from dashboard.core.contract import STAGE_NAMES
-from dashboard.funnel.domain import Filters, FunnelStep, rag_status
+from dashboard.funnel.domain import Filters, FunnelStep, kpi_status
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
 # Extra KPI sources registered by other modules: each returns {kpi key: value} for a range.
@@ -77,6 +77,7 @@ class KpiReading:
     actual: float | None
     target: float | None
     status: str | None
+    status_reason: str = ""  # why no status is judged ("n/a")
 
 
 def kpi_readings(actuals: dict[str, float | None], targets: dict[str, float], at_risk_band: float,
@@ -89,8 +90,7 @@ def kpi_readings(actuals: dict[str, float | None], targets: dict[str, float], at
         actual, target = actuals.get(key), targets.get(key)
         if target is not None and kpi.is_additive:
             target *= months
-        readings.append(KpiReading(
-            key=key, label=kpi.label, unit=kpi.unit, actual=actual, target=target,
-            status=rag_status(actual, target, kpi.higher_is_better, at_risk_band),
-        ))
+        status, reason = kpi_status(kpi.unit, actual, target, kpi.higher_is_better, at_risk_band)
+        readings.append(KpiReading(key=key, label=kpi.label, unit=kpi.unit, actual=actual, target=target,
+                                   status=status, status_reason=reason))
     return readings

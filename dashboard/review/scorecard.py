@@ -33,6 +33,7 @@ class ScorecardRow:
     year_ago: float | None
     note: str  # "not tracked", or why there is no target
     teams_label: str = ""  # the teams in short: "Shared, all sales teams"
+    status_reason: str = ""  # why the status is "n/a"
 
     @property
     def delta_month(self) -> float | None:
@@ -115,6 +116,7 @@ def build_scorecard(
             key=key, label=reading.label, unit=reading.unit, owner=owner, teams=owning_teams,
             target=reading.target, actual=reading.actual, status=reading.status,
             last_month=before, year_ago=year, note=note, teams_label=teams_label(owning_teams, teams),
+            status_reason=reading.status_reason,
         ))
     rows.sort(key=lambda row: OWNER_ORDER.index(row.owner))
     return rows

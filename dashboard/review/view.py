@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.core import formatting
-from dashboard.funnel.charts import step_label
+from dashboard.funnel.domain import step_label
 from dashboard.review.headlines import day_label
 from dashboard.review.data import MonthlyReview, is_filtered, month_label
 from dashboard.review.scorecard import OWNER_LABELS, ScorecardRow
@@ -19,6 +19,8 @@ STATUS_STYLES = {  # background, text
     "on track": ("#e8f5e9", "#1b5e20"),
     "at risk": ("#fff3e0", "#e65100"),
     "off track": ("#ffebee", "#b71c1c"),
+    "maturing": ("#f5f5f5", "#616161"),
+    "n/a": ("#f5f5f5", "#616161"),
 }
 
 

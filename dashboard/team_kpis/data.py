@@ -26,7 +26,7 @@ from dashboard.data import Database, date_range_params
 from dashboard.compliance.follow_up import summarise
 from dashboard.core.contract import STAGE_NAMES
 from dashboard.data import Catalog
-from dashboard.funnel.domain import Filters, build_funnel, counts_from_row, rag_status, safe_ratio, win_rate
+from dashboard.funnel.domain import Filters, build_funnel, counts_from_row, kpi_status, safe_ratio, win_rate
 from dashboard.review.kpi_values import KpiReading, funnel_kpis
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 from dashboard.core.parallel import concurrently
@@ -119,8 +119,9 @@ def readings_for(actuals: dict, targets: dict, at_risk_band: float, keys: tuple[
     for key in keys:
         kpi = KPIS[key]
         actual, target = actuals.get(key), targets.get(key)
+        status, reason = kpi_status(kpi.unit, actual, target, kpi.higher_is_better, at_risk_band)
         readings.append(KpiReading(key=key, label=kpi.label, unit=kpi.unit, actual=actual, target=target,
-                                   status=rag_status(actual, target, kpi.higher_is_better, at_risk_band)))
+                                   status=status, status_reason=reason))
     return readings
 
 
