@@ -21,7 +21,7 @@ def funnel_figure(steps: list[FunnelStep]) -> go.Figure:
     figure = go.Figure(go.Funnel(
         y=[step.label for step in shown],
         x=[step.count for step in shown],
-        textinfo="value+percent initial",
+        texttemplate="%{value:,}<br>%{percentInitial:.0%}",  # 11,809 as on the cards, never 11.809k
         marker={"color": "#3949ab"},
     ))
     figure.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=320, title="Leads to won")
@@ -33,15 +33,20 @@ def conversion_figure(steps: list[FunnelStep]) -> go.Figure:
     rated = [step for step in steps if step.rate_from_previous is not None]
     labels = [step_label(step) for step in rated]
     figure = go.Figure()
-    figure.add_bar(
-        x=labels,
-        y=[step.rate_from_previous for step in rated],
-        marker_color=[STATUS_COLOURS[step.status] for step in rated],
-        text=[f"{step.rate_from_previous:.1%}" for step in rated],
-        textposition="outside",
-        name="actual",
-        hovertemplate="%{x}: %{y:.1%}<extra></extra>",
-    )
+    # One trace per status, so the legend names each bar colour; the x order stays the funnel's.
+    for status, colour in STATUS_COLOURS.items():
+        bars = [(label, step) for label, step in zip(labels, rated) if step.status == status]
+        if not bars:
+            continue
+        figure.add_bar(
+            x=[label for label, _ in bars],
+            y=[step.rate_from_previous for _, step in bars],
+            marker_color=colour,
+            text=[f"{step.rate_from_previous * 100:.1f} %" for _, step in bars],
+            textposition="outside",
+            name=status or "no target",
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        )
     targets = [(label, step.target) for label, step in zip(labels, rated) if step.target is not None]
     if targets:
         figure.add_scatter(
@@ -51,6 +56,7 @@ def conversion_figure(steps: list[FunnelStep]) -> go.Figure:
         )
     figure.update_layout(
         yaxis={"tickformat": ".0%", "rangemode": "tozero"}, height=320, title="Conversion by step vs SLA target",
+        xaxis={"categoryorder": "array", "categoryarray": labels},
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.2},
     )
     return figure

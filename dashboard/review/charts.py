@@ -112,7 +112,8 @@ def trend_figure(trend: pd.DataFrame, month: dt.date) -> go.Figure:
         figure.update_xaxes(tickformat="%b\n%Y", row=row, col=col)
     # The legend, once for all panels: the line, what the dot colours mean, the target.
     legend = [("actual", "lines", {"color": WON_COLOUR, "width": 2}, None)]
-    legend += [(status, "markers", None, colour) for status, colour in STATUS_COLOURS.items() if status]
+    shown = set(trend["status"].dropna())
+    legend += [(status, "markers", None, colour) for status, colour in STATUS_COLOURS.items() if status in shown]
     legend += [("SLA target", "lines", {"color": "#212121", "dash": "dash", "width": 1.5}, None)]
     for name, mode, line, colour in legend:
         figure.add_scatter(x=[None], y=[None], mode=mode, name=name, line=line,

@@ -17,7 +17,26 @@ def test_funnel_figure_leaves_out_sessions_and_untracked_stages():
 def test_conversion_figure_labels_steps_and_marks_targets():
     steps = build_funnel(COUNTS, {**TRACKED, "proposal": False}, targets={"lead_to_mql_rate": 0.25})
     figure = charts.conversion_figure(steps)
-    bars, targets = figure.data
-    assert list(bars.x) == ["Visit → lead", "Lead → MQL", "MQL → SQL", "SQLs → Won deals"]
-    assert list(bars.y) == [0.02, 0.25, 0.3, 2 / 15]
+    *bars, targets = figure.data
+    assert figure.layout.xaxis.categoryarray == ("Visit → lead", "Lead → MQL", "MQL → SQL", "SQLs → Won deals")
+    rates = {x: y for trace in bars for x, y in zip(trace.x, trace.y)}
+    assert rates == {"Visit → lead": 0.02, "Lead → MQL": 0.25, "MQL → SQL": 0.3, "SQLs → Won deals": 2 / 15}
     assert list(targets.x) == ["Lead → MQL"] and list(targets.y) == [0.25]
+
+
+def test_conversion_legend_names_each_bar_colour():
+    steps = build_funnel(COUNTS, TRACKED, targets={"lead_to_mql_rate": 0.25, "mql_to_sql_rate": 0.5,
+                                                   "sql_to_proposal_rate": 0.55})
+    bars = [trace for trace in charts.conversion_figure(steps).data if trace.type == "bar"]
+    legend = {trace.name: (trace.marker.color, list(trace.x)) for trace in bars}
+    assert legend == {
+        "on track": ("#2e7d32", ["Lead → MQL"]),
+        "off track": ("#c62828", ["MQL → SQL"]),
+        "at risk": ("#ef6c00", ["SQL → proposal"]),
+        "no target": ("#5c6bc0", ["Visit → lead", "Proposal → won"]),
+    }
+
+
+def test_funnel_figure_writes_counts_as_the_cards_do():
+    steps = build_funnel({**COUNTS, "lead": 11809}, TRACKED)
+    assert charts.funnel_figure(steps).data[0].texttemplate == "%{value:,}<br>%{percentInitial:.0%}"
