@@ -13,26 +13,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from dashboard.data_health.cache import show_banner, show_sidebar_status  # noqa: E402
-from dashboard.ui.state import render_sidebar  # noqa: E402
+from dashboard.ui.state import CHANNEL, DATES, EVERY_CONTROL, SEGMENT, TEAM, render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:", layout="wide")
 
-review_page = st.Page("app_pages/review.py", title="Monthly review", icon=":material/event_note:", default=True)
-planner_page = st.Page("app_pages/planner.py", title="Planner", icon=":material/flag:")
-pages = st.navigation([
-    review_page,
-    st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:"),
-    st.Page("app_pages/team_kpis.py", title="Team KPIs", icon=":material/groups:"),
-    st.Page("app_pages/compliance.py", title="Follow-up compliance", icon=":material/phone_callback:"),
-    planner_page,
-    st.Page("app_pages/scoring_lab.py", title="Scoring lab", icon=":material/science:"),
-    st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"),
-])
-# Pages that pick their own month: the sidebar leaves out its SLA version and date range there.
-OWN_DATES = {review_page.url_path}
-OWN_DATES.add(planner_page.url_path)  # the planner runs from the as-of date to the end of the SLA period
+FILTERS = frozenset({CHANNEL, SEGMENT, TEAM})
+# Each page with the sidebar controls it reads: the review picks its own month, the planner runs
+# from the as-of date to the end of the SLA period, the scoring lab re-scores leads before any
+# team owns them, data health checks whole extracts.
+PAGES = [
+    (st.Page("app_pages/review.py", title="Monthly review", icon=":material/event_note:", default=True), FILTERS),
+    (st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:"), EVERY_CONTROL),
+    (st.Page("app_pages/team_kpis.py", title="Team KPIs", icon=":material/groups:"), EVERY_CONTROL),
+    (st.Page("app_pages/compliance.py", title="Follow-up compliance", icon=":material/phone_callback:"), EVERY_CONTROL),
+    (st.Page("app_pages/planner.py", title="Planner", icon=":material/flag:"), FILTERS),
+    (st.Page("app_pages/scoring_lab.py", title="Scoring lab", icon=":material/science:"),
+     frozenset({DATES, CHANNEL, SEGMENT})),
+    (st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"), frozenset()),
+]
+pages = st.navigation([page for page, _ in PAGES])
+controls = {page.url_path: used for page, used in PAGES}[pages.url_path]
 banner = st.container()  # at the top; filled once the sidebar is drawn, so its widgets never wait for the checks
-st.session_state["selection"] = render_sidebar(date_range=pages.url_path not in OWN_DATES)
+st.session_state["selection"] = render_sidebar(controls)
 show_banner(pages.title, banner)  # a warning linking to Data health when the page's data has errors
 show_sidebar_status()
 pages.run()

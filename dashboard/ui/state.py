@@ -16,6 +16,10 @@ from dashboard.data import Database, database_for
 from dashboard.funnel.domain import Filters
 
 ALL = "All"
+# The sidebar's controls; a page names the ones it reads and the others are not drawn.
+DATES, CHANNEL, SEGMENT, TEAM = "dates", "channel", "segment", "team"
+EVERY_CONTROL = frozenset({DATES, CHANNEL, SEGMENT, TEAM})
+FILTER_LABELS = {CHANNEL: "Channel", SEGMENT: "Segment", TEAM: "Sales team"}
 
 
 def config_path() -> Path:
@@ -102,10 +106,16 @@ def _range_changed() -> None:
     st.session_state[KEPT_RANGE] = st.session_state["date_range"]
 
 
-def render_sidebar(date_range: bool = True) -> Selection | None:
+def _filter_changed(dimension: str) -> None:
+    st.session_state["kept_" + dimension] = st.session_state[dimension]
+
+
+def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None:
     """Draw the shared sidebar; returns None (after saying why) when nothing can be shown.
-    With `date_range=False` (pages that pick their own month) the SLA version and date range
-    are not drawn, but kept for the pages that use them."""
+    Only the `controls` the page reads are drawn (the monthly review picks its own month, data
+    health reads whole extracts); the others keep their values for the pages that use them, and
+    a filter not drawn does not apply."""
+    date_range = DATES in controls
     try:
         config = current_config()
     except ConfigError as error:
@@ -132,8 +142,8 @@ def render_sidebar(date_range: bool = True) -> Selection | None:
             state[KEPT_RANGE] = (url_start, url_end)
         else:
             state[KEPT_RANGE] = _sla_range(config, as_of, state[KEPT_SLA])
-        for dimension in ("channel", "segment", "team"):
-            state[dimension] = _from_url(dimension, values.get(dimension, [])) or ALL
+        for dimension in FILTER_LABELS:
+            state["kept_" + dimension] = _from_url(dimension, values.get(dimension, [])) or ALL
 
     with st.sidebar:
         st.caption(f"{config.company_name} · data as of **{as_of:%d %b %Y}**")
@@ -149,14 +159,15 @@ def render_sidebar(date_range: bool = True) -> Selection | None:
                 return None
         else:
             sla, picked = _kept_range(config, as_of)
-            st.caption("This page picks its own month and judges it by the SLA version in force then; "
-                       "the filters below apply.")
+            if controls:
+                st.caption("This page picks its own month and judges it by the SLA version in force then; "
+                           "the filters below apply.")
         start, end = picked
-        filters = Filters(
-            channel=_choice("channel", "Channel", values.get("channel", [])),
-            segment=_choice("segment", "Segment", values.get("segment", [])),
-            team=_choice("team", "Sales team", values.get("team", [])),
-        )
+        chosen = {dimension: _choice(dimension, label, values.get(dimension, []))
+                  for dimension, label in FILTER_LABELS.items() if dimension in controls}
+        filters = Filters(**{dimension: chosen.get(dimension) for dimension in FILTER_LABELS})
+        if not controls:
+            st.caption("This page reads the whole extracts: the SLA version, dates and filters do not apply.")
     st.query_params.update({
         **({"sla": sla.name, "start": start.isoformat(), "end": end.isoformat()} if date_range else {}),
         **{name: value for name, value in filters.params().items() if value},
@@ -164,8 +175,8 @@ def render_sidebar(date_range: bool = True) -> Selection | None:
     for name in () if date_range else ("sla", "start", "end"):
         if name in st.query_params:
             del st.query_params[name]
-    for name, value in filters.params().items():
-        if not value and name in st.query_params:
+    for name in FILTER_LABELS:  # a filter this page does not draw stays in the session, not in its URL
+        if not filters.params()[name] and name in st.query_params:
             del st.query_params[name]
     return Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
                      as_of=as_of, filters=filters)
@@ -182,5 +193,7 @@ def _kept_range(config: Config, as_of: dt.date) -> tuple[SlaVersion, tuple[dt.da
 
 
 def _choice(key: str, label: str, options: list[str]) -> str | None:
-    value = st.selectbox(label, [ALL, *options], key=key)
+    kept = st.session_state.get("kept_" + key, ALL)
+    st.session_state[key] = kept if kept in (ALL, *options) else ALL
+    value = st.selectbox(label, [ALL, *options], key=key, on_change=_filter_changed, args=(key,))
     return None if value == ALL else value
