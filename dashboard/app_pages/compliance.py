@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.core import formatting
 from dashboard.compliance import charts as compliance_charts
-from dashboard.compliance.follow_up import STATUSES, business_time
+from dashboard.compliance.follow_up import STATUSES, OverdueLists, business_time, never_touched_note
 from dashboard.funnel.domain import rag_status
 from dashboard.compliance import cache as compliance_cache
 from dashboard.core.exports import csv_text
@@ -97,7 +97,7 @@ st.dataframe(
     column_config={"owner_team": "Team", **count_columns, **rate_columns},
 )
 
-st.subheader("Overdue now: call these today")
+st.subheader("Overdue now: call today or recycle")
 reps = sorted({formatting.rep_label(n, i) for n, i in zip(data.leads["owner_name"], data.leads["owner_id"])})
 if "compliance_rep" not in st.session_state:
     st.session_state["compliance_rep"] = st.query_params.get("rep") if st.query_params.get("rep") in reps else ALL_REPS
@@ -118,34 +118,58 @@ def for_rep(frame: pd.DataFrame) -> pd.DataFrame:
 
 timezone = data.rules[-1].calendar.timezone if data.rules else "UTC"
 overdue = for_rep(data.overdue)
-late = int((overdue["hours_overdue"] > 0).sum())
+lists = OverdueLists(call_today=for_rep(data.overdue_lists.call_today),
+                     recycle_now=for_rep(data.overdue_lists.recycle_now))
+recycle_days = sorted({rule.not_ready_after_days for rule in data.rules}) or ["the rule's"]
 st.caption(
-    f"Leads handed off in the range, never touched and still with sales on {data.as_of:%d %b %Y}: **{late:,}** past "
-    f"their first-touch deadline, **{len(overdue) - late:,}** with time left. Hours are working hours; times are "
-    f"{timezone}."
+    f"Leads handed off in the range, never touched and still with sales on {data.as_of:%d %b %Y}: "
+    f"**{len(lists.call_today):,}** to call today ({lists.late:,} past their first-touch deadline, "
+    f"{len(lists.call_today) - lists.late:,} with time left) and **{len(lists.recycle_now):,}** older than the "
+    f"recycle rule's {' / '.join(map(str, recycle_days))} days, to hand back to marketing now. Hours are working "
+    f"hours; times are {timezone}."
 )
+never = int((for_rep(data.leads)["status"].astype(str) == "never touched").sum())
+late_all = int((overdue["hours_overdue"] > 0).sum())
+st.caption(never_touched_note(never, late_all, len(overdue) - late_all))
+
+
+def overdue_table(frame: pd.DataFrame, key: str) -> None:
+    shown = pd.DataFrame({
+        "Lead": frame["lead_id"],
+        "Owner": [formatting.rep_label(n, i) for n, i in zip(frame["owner_name"], frame["owner_id"])],
+        "Team": frame["owner_team"],
+        "Channel": [selection.config.display_name("channel", value) for value in frame["channel"]],
+        "Segment": [selection.config.display_name("segment", value) for value in frame["segment"]],
+        "Handed off": business_time(frame["mql_at"], timezone),
+        "Days": frame["days_since_hand_off"],
+        "Hours overdue": frame["hours_overdue"],
+    })
+    st.dataframe(shown, hide_index=True, key=key, column_config={
+        "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM, HH:mm"),
+        "Days": st.column_config.NumberColumn(help="Calendar days since hand-off"),
+        "Hours overdue": st.column_config.NumberColumn(format="%.1f", help="Working hours past the first-touch "
+                                                        "deadline; negative: working hours left"),
+    })
+
+
 if overdue.empty:
     st.success("Nothing overdue: every lead still with sales has been touched.")
 else:
-    shown = pd.DataFrame({
-        "Lead": overdue["lead_id"],
-        "Owner": [formatting.rep_label(n, i) for n, i in zip(overdue["owner_name"], overdue["owner_id"])],
-        "Team": overdue["owner_team"],
-        "Channel": overdue["channel"],
-        "Segment": overdue["segment"],
-        "Handed off": business_time(overdue["mql_at"], timezone),
-        "Due by": business_time(overdue["first_touch_due_at"], timezone),
-        "Hours overdue": overdue["hours_overdue"],
-    })
-    st.dataframe(shown, hide_index=True, key="overdue_table", column_config={
-        "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
-        "Due by": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
-        "Hours overdue": st.column_config.NumberColumn(format="%.1f", help="Working hours past the deadline; "
-                                                        "negative: working hours left"),
-    })
-    st.download_button("Download overdue leads (CSV)", lambda frame=overdue: csv_text(frame),
-                       key="download_overdue",
-                       file_name=f"overdue_{data.as_of}.csv", mime="text/csv")
+    if lists.call_today.empty:
+        st.info("No lead to call today: every untouched lead is past the recycle rule's days.")
+    else:
+        st.markdown("**Call today**, freshest first: the sooner after hand-off a lead is called, the likelier it "
+                    "converts (see *response time and conversion* below).")
+        overdue_table(lists.call_today, "overdue_table")
+    if not lists.recycle_now.empty:
+        with st.expander(f"Recycle now: {len(lists.recycle_now):,} leads past the recycle rule, oldest first"):
+            st.caption("Never touched and older than the SLA's not-ready days: hand them back to marketing "
+                       "rather than call them cold.")
+            overdue_table(lists.recycle_now, "recycle_now_table")
+    st.download_button("Download overdue leads (CSV)",
+                       lambda frame=pd.concat([lists.call_today.assign(action="call today"),
+                                               lists.recycle_now.assign(action="recycle now")]): csv_text(frame),
+                       key="download_overdue", file_name=f"overdue_{data.as_of}.csv", mime="text/csv")
 
 st.subheader("Every lead handed off")
 if "compliance_status" not in st.session_state:

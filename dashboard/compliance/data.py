@@ -18,6 +18,7 @@ from dashboard.compliance.follow_up import (
     HAND_BACK_COLUMNS,
     LEAD_LIST_COLUMNS,
     FollowUpRule,
+    OverdueLists,
     compact,
     classify_hand_backs,
     evaluate_follow_up,
@@ -26,6 +27,7 @@ from dashboard.compliance.follow_up import (
     overdue_now,
     records,
     response_bands,
+    split_overdue,
     summarise,
 )
 from dashboard.funnel.domain import Filters
@@ -126,6 +128,7 @@ class ComplianceData:
     by_rep: pd.DataFrame
     by_team: pd.DataFrame
     overdue: pd.DataFrame
+    overdue_lists: OverdueLists
     bands: pd.DataFrame
     hand_backs: pd.DataFrame  # one row per lead recycled or disqualified in the range (HAND_BACK_COLUMNS)
     hand_back_reasons: pd.DataFrame
@@ -148,6 +151,7 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
         # Without touches nothing is known about follow-up: no status rather than "never touched".
         leads = leads.iloc[0:0]
     totals = records(summarise(leads))[0]
+    overdue = overdue_now(leads)
     recycled = int((backs["exit_kind"] == "recycled").sum()) if track.recycled else None
     kpis = follow_up_rates(leads, recycled) if track.touches else {
         "first_touch_within_sla_rate": None, "min_attempts_met_rate": None,
@@ -161,7 +165,8 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
         leads=compact(leads, LEAD_LIST_COLUMNS), totals=totals,
         by_rep=summarise(leads, REP_KEYS),
         by_team=summarise(leads, TEAM_KEYS),
-        overdue=overdue_now(leads),
+        overdue=overdue,
+        overdue_lists=split_overdue(overdue, rules, as_of),
         bands=response_bands(leads),
         hand_backs=compact(backs, HAND_BACK_COLUMNS),
         hand_back_reasons=hand_back_reasons(backs),

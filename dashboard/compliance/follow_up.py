@@ -270,6 +270,44 @@ def overdue_now(evaluated: pd.DataFrame) -> pd.DataFrame:
     return rows[columns].sort_values(["hours_overdue", "lead_id"], ascending=[False, True]).reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class OverdueLists:
+    """The open, untouched leads a manager acts on, split by the recycle rule in force at hand-off."""
+
+    call_today: pd.DataFrame  # younger than the rule's days: freshest first, the most likely still to convert
+    recycle_now: pd.DataFrame  # at or past the rule's days: hand back to marketing; oldest first
+
+    @property
+    def late(self) -> int:
+        """Calls past their first-touch deadline (the rest of call_today still has time left)."""
+        return int((self.call_today["hours_overdue"] > 0).sum())
+
+
+def split_overdue(overdue: pd.DataFrame, rules: Mapping[str, FollowUpRule], as_of: dt.date) -> OverdueLists:
+    """Open, untouched leads (`overdue_now`) in two lists. A lead older than the recycle rule's
+    "not ready after" days should go back to marketing now rather than get a first call today.
+    Freshest first, because the sooner a lead is called after hand-off the likelier it converts
+    (the page shows this data's conversion by response time)."""
+    handed_off = pd.to_datetime(overdue["mql_at"])
+    days = (pd.Timestamp(as_of) + pd.Timedelta(days=1) - handed_off).dt.days
+    limit = overdue["sla_name"].map({name: rule.not_ready_after_days for name, rule in rules.items()})
+    frame = overdue.assign(days_since_hand_off=days.astype("Int64"), recycle_after_days=limit.astype("Int64"))
+    is_old = frame["days_since_hand_off"] >= frame["recycle_after_days"]
+    call = frame[~is_old].sort_values(["mql_at", "lead_id"], ascending=[False, True]).reset_index(drop=True)
+    recycle = frame[is_old].sort_values(["mql_at", "lead_id"]).reset_index(drop=True)
+    return OverdueLists(call_today=call, recycle_now=recycle)
+
+
+def never_touched_note(never: int, overdue: int, waiting: int) -> str:
+    """Why "never touched" is not "overdue now" plus "time left": one counts a status of every
+    hand-off, the others the leads still with sales."""
+    closed = never - overdue
+    return (f"Never touched ({never:,}) counts every hand-off whose first-touch deadline passed without a touch: "
+            f"{overdue:,} are still with sales (overdue now) and {closed:,} have since been converted, "
+            f"disqualified or handed back. The {waiting:,} untouched leads still within their deadline are "
+            "\"still open\", not yet never touched.")
+
+
 def response_bands(evaluated: pd.DataFrame) -> pd.DataFrame:
     """Conversion to SQL and to won by working hours to first touch, for leads whose first
     touch is done or overdue (never-touched leads are their own band)."""

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import tomllib
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -133,6 +133,19 @@ class Config:
     at_risk_band: float
     slas: tuple[SlaVersion, ...]
     teams: tuple[Team, ...]
+    # How a channel or segment value from the extracts reads on pages: "paid_search" -> "Paid search".
+    display_names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def display_name(self, dimension: str, value) -> str:
+        """The config's name for a channel or segment value, else the value in words
+        ("paid_search" -> "Paid search"); a missing value reads "—", never "None"."""
+        if value is None or (isinstance(value, float) and value != value):
+            return "—"
+        named = self.display_names.get(dimension, {}).get(str(value))
+        if named:
+            return named
+        words = str(value).replace("_", " ").strip()
+        return words[:1].upper() + words[1:] if words.islower() else words
 
     def sla_for(self, day: dt.date) -> SlaVersion | None:
         for sla in self.slas:
@@ -217,9 +230,23 @@ def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> Config:
     return parse_config(raw, path)
 
 
+DISPLAY_DIMENSIONS = ("channel", "segment")
+
+
+def _read_display_names(reader: "_Reader", raw: Any) -> dict[str, dict[str, str]]:
+    """[display_names.channel] paid_search = "Paid search": names for values of the extracts."""
+    names = reader.table(raw, "display_names", DISPLAY_DIMENSIONS)
+    result = {}
+    for dimension in DISPLAY_DIMENSIONS:
+        table = reader.table(names.get(dimension), f"display_names.{dimension}", tuple(names.get(dimension) or ()))
+        result[dimension] = {str(value): reader.value(table, f"display_names.{dimension}", str(value), str)
+                             for value in table}
+    return result
+
+
 def parse_config(raw: dict, path: Path) -> Config:
     reader = _Reader()
-    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams"))
+    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names"))
     company = reader.table(top.get("company"), "company", ("name",))
     company_name = reader.value(company, "company", "name", str, default="Your company")
 
@@ -235,9 +262,12 @@ def parse_config(raw: dict, path: Path) -> Config:
     teams = _read_teams(reader, top.get("teams"))
     _check_team_references(reader, data, teams)
 
+    display_names = _read_display_names(reader, top.get("display_names"))
+
     if reader.problems:
         raise ConfigError(path, reader.problems)
     return Config(
+        display_names=display_names,
         path=path,
         company_name=company_name,
         data=data,

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard.compliance import data as compliance
+from dashboard.compliance.data import rules_for
 from dashboard.compliance.follow_up import (
     BREACHED_ATTEMPTS,
     BREACHED_FIRST_TOUCH,
@@ -17,6 +18,8 @@ from dashboard.compliance.follow_up import (
     STILL_OPEN,
     FollowUpRule,
     evaluate_follow_up,
+    never_touched_note,
+    split_overdue,
     summarise,
 )
 from dashboard.funnel.domain import Filters
@@ -252,3 +255,24 @@ def test_summarise_on_an_evaluated_frame_without_keys_counts_everything():
     assert evaluated["hours_to_first_touch"].tolist() == pytest.approx([3.0, 9.0])
     row = summarise(evaluated).iloc[0]
     assert row["first_touch_within_rate"] == pytest.approx(0.5) and row["attempts_met_rate"] == pytest.approx(1.0)
+
+
+def test_overdue_leads_split_into_call_today_freshest_first_and_recycle_now(june, follow_up_company):
+    lists = june.overdue_lists  # as of 19 June every untouched lead is younger than the 30-day rule
+    assert lists.call_today["lead_id"].tolist() == ["L07", "L16", "L13", "L06"]
+    assert lists.call_today["days_since_hand_off"].tolist() == [0, 7, 8, 9]  # L07: handed off 19 Jun 20:00 UTC
+    assert lists.late == 3 and lists.recycle_now.empty
+    # On 10 July L06 (handed off 10 Jun 13:00 UTC) is 30 days old: hand it back rather than call it
+    later = split_overdue(june.overdue, rules_for(follow_up_company.config), dt.date(2026, 7, 10))
+    assert later.recycle_now["lead_id"].tolist() == ["L06"]
+    assert later.recycle_now["days_since_hand_off"].tolist() == [30]
+    assert later.call_today["lead_id"].tolist() == ["L07", "L16", "L13"]
+
+
+def test_never_touched_is_reconciled_with_the_overdue_list(june):
+    # 4 never touched (L06, L10, L13, L16): 3 still with sales, L10 handed back; L07 still has 2 h left
+    assert june.totals["never_touched"] == 4 and june.totals["overdue_now"] == 3
+    note = never_touched_note(4, 3, 1)
+    assert note.startswith("Never touched (4) counts every hand-off whose first-touch deadline passed")
+    assert "3 are still with sales (overdue now) and 1 have since been converted" in note
+    assert "The 1 untouched leads still within their deadline" in note

@@ -70,14 +70,14 @@ def test_compliance_page_shows_the_hand_computed_june(follow_up_config):
     assert values["Overdue now"] == "3"
     assert values["Median working hours to first touch"] == "0.8 h"
     overdue = table(app, "Hours overdue")
-    assert overdue["Lead"].tolist() == ["L06", "L13", "L16", "L07"]
+    assert overdue["Lead"].tolist() == ["L07", "L16", "L13", "L06"]  # call today: freshest first
 
 
 def test_choosing_a_rep_narrows_the_overdue_list_and_goes_into_the_url(follow_up_config):
     app = open_page("app_pages/compliance.py", {"start": "2026-06-01", "end": "2026-06-30"})
     app.selectbox(key="compliance_rep").select("Ada").run()
     assert not app.exception
-    assert table(app, "Hours overdue")["Lead"].tolist() == ["L13", "L16"]
+    assert table(app, "Hours overdue")["Lead"].tolist() == ["L16", "L13"]
     assert app.query_params["rep"] == "Ada"
     # Ada's leads L01, L02, L03, L13, L16 in the lead list
     assert sorted(table(app, "Attempts needed")["Lead"]) == ["L01", "L02", "L03", "L13", "L16"]
