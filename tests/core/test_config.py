@@ -104,3 +104,17 @@ def test_a_missing_config_file_says_what_to_do(tmp_path):
 def test_a_config_without_sla_versions_is_refused(tmp_path):
     problems = problems_for(tmp_path, SAMPLE.split("[[sla]]")[0])
     assert any(problem.startswith("sla: no SLA version") for problem in problems)
+
+
+def test_channel_and_segment_values_read_by_their_display_names(tmp_path):
+    config = load_config(write(tmp_path, DEFAULT_CONFIG_PATH.read_text() + '\n[display_names.segment]\nSMB = "Small business"\n'))
+    assert config.display_name("channel", "paid_search") == "Paid search"  # named in the sample config
+    assert config.display_name("channel", "organic") == "Organic"  # not named: the value in words
+    assert config.display_name("segment", "SMB") == "Small business"
+    assert config.display_name("segment", "Mid-Market") == "Mid-Market"
+    assert config.display_name("segment", None) == "—"
+
+
+def test_a_display_name_must_be_text(tmp_path):
+    problems = problems_for(tmp_path, DEFAULT_CONFIG_PATH.read_text() + "\n[display_names.segment]\nSMB = 3\n")
+    assert any(problem.startswith("display_names.segment.SMB") for problem in problems)
