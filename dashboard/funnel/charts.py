@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
+from dashboard.core.contract import STAGE_LABELS
 from dashboard.funnel.domain import AT_RISK, MATURING, NOT_APPLICABLE, OFF_TRACK, ON_TRACK, FunnelStep, step_label
 from dashboard.funnel.journey import NOT_HANDED_OFF, OUTCOME_NODES, RECYCLED_AND_BACK, STAGE_NODES, Journey
-from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
 STATUS_COLOURS = {ON_TRACK: "#2e7d32", AT_RISK: "#ef6c00", OFF_TRACK: "#c62828", MATURING: "#9e9e9e",
                   NOT_APPLICABLE: "#bdbdbd", None: "#5c6bc0"}
