@@ -24,7 +24,7 @@ if selection is None:
 currency = selection.sla.currency
 st.caption(
     f"{selection.config.company_name} · SLA **{selection.sla.name}** · {selection.start:%d %b %Y} – "
-    f"{selection.end:%d %b %Y} · {selection.filters.describe()}"
+    f"{selection.end:%d %b %Y} · {formatting.literal(selection.filters.describe())}"
 )
 
 if current_database().catalog.has("leads"):

@@ -45,7 +45,7 @@ if st.session_state.get("review_month") not in options:
         from_url = None
     if wanted and from_url not in options:
         st.session_state["review_month_note"] = (
-            f"The link asks for month {wanted!r}, which the data does not cover "
+            f"The link asks for month {formatting.literal(repr(wanted))}, which the data does not cover "
             f"({months.first:%Y-%m} to {months.months[-1]:%Y-%m}); showing {month_label(months.default)}.")
     st.session_state["review_month"] = from_url if from_url in options else months.default
 
@@ -56,7 +56,7 @@ st.query_params["month"] = f"{month:%Y-%m}"
 review = review_cache.monthly_review(selection, month)
 header.title(review_view.title(review))
 
-st.caption(f"{review_view.subtitle(review)} · the channel, segment and team filters in the sidebar apply to the "
+st.caption(f"{formatting.literal(review_view.subtitle(review))} · the channel, segment and team filters in the sidebar apply to the "
            "funnel, scorecard, trends and records; the quota is the company's.")
 if note := st.session_state.pop("review_month_note", None):
     st.info(note)
@@ -65,7 +65,7 @@ st.markdown(f":material/gavel: {review.sla_statement}")
 # Headlines: the meeting starts from facts.
 if review.headlines:
     with st.container(border=True):
-        st.markdown("**Headlines**\n" + "\n".join(f"- {line}" for line in review.headlines))
+        st.markdown("**Headlines**\n" + "\n".join(f"- {formatting.literal(line)}" for line in review.headlines))
 
 # Goal attainment.
 st.subheader("Goal attainment")
@@ -73,7 +73,7 @@ figures = review_view.attainment_figures(review)
 if figures:
     for column, figure in zip(st.columns(len(figures)), figures):
         column.metric(figure.label, figure.value, figure.delta, delta_color=figure.delta_color,
-                      delta_arrow="off" if figure.delta_color == "off" else "auto", help=figure.help)
+                      delta_arrow="off" if figure.delta_color == "off" else "auto", help=formatting.literal(figure.help) if figure.help else None)
 for note in review.notes:
     st.caption(note)
 att = review.attainment

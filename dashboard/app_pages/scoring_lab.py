@@ -45,7 +45,7 @@ groups = data.groups
 currency = base.currency
 if groups.size == 0:
     st.info(f"No lead was created from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} "
-            f"({selection.filters.describe()}): widen the date range in the sidebar.")
+            f"({formatting.literal(selection.filters.describe())}): widen the date range in the sidebar.")
     st.stop()
 
 empty = [name for name in attributes if not groups.has_values(name)]
@@ -64,7 +64,8 @@ leads_total = int(groups.leads.sum())
 handed_off = int(groups.observed.sum())
 st.caption(
     f"{selection.config.company_name} · leads created {selection.start:%d %b %Y} – {selection.end:%d %b %Y} "
-    f"({selection.filters.describe() if not selection.filters.team else selection.filters.describe() + '; the team filter does not apply to leads never handed off'}): "
+    f"({formatting.literal(selection.filters.describe())}"
+    f"{'; the team filter does not apply to leads never handed off' if selection.filters.team else ''}): "
     f"**{leads_total:,} leads**, of which {handed_off:,} were handed off and have an observed sales outcome. "
     f"Current = the lead definition of **{base.name}** (threshold {base_definition.mql_threshold}, "
     f"{len(base_definition.rules)} rules), re-scored on these leads."

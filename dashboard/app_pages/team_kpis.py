@@ -41,7 +41,7 @@ data = team_cache.team_page(selection, team_name)
 currency = selection.sla.currency
 team = data.team
 scope = (f"its own leads and deals (reps of {team.name})" if team.function == "sales"
-         else data.filters.describe())
+         else formatting.literal(data.filters.describe()))
 st.caption(
     f"{config.company_name} · **{team.name}** ({FUNCTION_NAMES[team.function]}) · {selection.start:%d %b %Y} – "
     f"{selection.end:%d %b %Y} · measured on {scope} · data as of {data.as_of:%d %b %Y}"
@@ -88,7 +88,7 @@ if also:
 if data.shared:
     st.subheader("Shared KPIs")
     st.caption("Owned by marketing and sales together; measured company-wide"
-               + (f" ({data.filters.describe()})" if team.function != "sales" else "")
+               + (f" ({formatting.literal(data.filters.describe())})" if team.function != "sales" else "")
                + " against the whole quota and the company targets.")
     cards(data.shared)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -60,7 +61,15 @@ def literal(text) -> str:
     put inside Streamlit markdown: every markdown, HTML, LaTeX ($) and directive (:red[...])
     character is backslash-escaped, so it shows exactly as written and is never interpreted."""
     flat = " ".join(str(text).split())
-    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in flat)
+    escaped = "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in flat)
+    return _UNLINKABLE.sub(lambda match: match.group(0) + _WORD_JOINER, escaped)
+
+
+# Streamlit turns bare URLs (https://..., www....), e-mail addresses and :shortcodes: into links and
+# icons after parsing, where a backslash no longer counts; an invisible word joiner after the
+# character that starts each of them keeps the text reading exactly as written.
+_WORD_JOINER = "\u2060"
+_UNLINKABLE = re.compile(r":|@|(?<![A-Za-z0-9])www(?=\\\.)", re.IGNORECASE)
 
 
 def format_kpi(value, unit: str, currency: str = "USD", missing: str = "—") -> str:

@@ -91,7 +91,17 @@ def test_text_from_the_data_is_escaped_for_markdown():
     from dashboard.core.formatting import literal
 
     assert literal("<script>alert(1)</script>") == "\\<script\\>alert\\(1\\)\\</script\\>"
-    assert literal(":red[R$ 5] **x**\nnext") == "\\:red\\[R\\$ 5\\] \\*\\*x\\*\\* next"
+    assert literal(":red[R$ 5] **x**\nnext") == "\\:\u2060red\\[R\\$ 5\\] \\*\\*x\\*\\* next"
+
+
+def test_bare_urls_addresses_and_shortcodes_from_the_data_are_not_turned_into_links_or_icons():
+    from dashboard.core.formatting import literal
+
+    # Streamlit links https://..., www.... and a@b.co and draws :material/...: after parsing,
+    # where backslashes no longer count; a word joiner (U+2060) breaks each pattern invisibly
+    text = literal("https://evil.example www.evil.example a@b.co :material/home:")
+    assert "://" not in text and "www\\." not in text and "@b" not in text and ":material" not in text
+    assert text.replace("\u2060", "").replace("\\", "") == "https://evil.example www.evil.example a@b.co :material/home:"
 
 
 def test_the_command_line_report_reads_as_text(tmp_path, capsys):
