@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from dashboard.data_health.cache import show_banner, show_sidebar_status  # noqa: E402
+from dashboard.facts.cache import show_facts_progress  # noqa: E402
 from dashboard.ui.state import CHANNEL, DATES, EVERY_CONTROL, SEGMENT, TEAM, render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:", layout="wide")
@@ -37,4 +38,5 @@ banner = st.container()  # at the top; filled once the sidebar is drawn, so its 
 st.session_state["selection"] = render_sidebar(controls)
 show_banner(pages.title, banner)  # a warning linking to Data health when the page's data has errors
 show_sidebar_status()
+show_facts_progress()  # the facts pages read once built: taken up from disk, or built in the background
 pages.run()

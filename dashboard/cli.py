@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from dashboard.compliance import cli as compliance_cli
     from dashboard.data_health import cli as data_health_cli
+    from dashboard.facts import cli as facts_cli
     from dashboard.funnel import cli as funnel_cli
     from dashboard.planner import cli as planner_cli
     from dashboard.review import cli as review_cli
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
               "print the scoring lab's numbers for a proposed MQL threshold or rules", aliases=("scoring",))
     _register(commands, "data-health", data_health_cli,
               "check the extracts and the config (exit 0 clean, 1 warnings, 2 errors)", aliases=("validate",))
+    _register(commands, "facts", facts_cli, "build or refresh the facts the pages read (in the cache folder)")
     _register(commands, "generate", generate, "write a seeded sample data set")
     _register(commands, "bench", bench, "time every page's data work at a given data size")
     return parser

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
 from dashboard.data import Database
+from dashboard.facts.build import use_facts_on_disk
 from dashboard.funnel import data as metrics
 from dashboard.funnel.domain import Filters
 
@@ -93,4 +94,5 @@ def open_database(args: argparse.Namespace) -> Database:
     database = Database(load_config(args.config))
     for problem in database.catalog.problems:
         print(f"warning: {problem.table}: {problem.message}", file=sys.stderr)
+    use_facts_on_disk(database)
     return database

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dashboard"
-FEATURES = ("funnel", "review", "compliance", "team_kpis", "planner", "scoring_lab", "data_health")
+FEATURES = ("funnel", "review", "compliance", "team_kpis", "planner", "scoring_lab", "data_health", "facts")
 
 CORE, DATA, LOGIC, COMMAND, GLUE, PAGE, TOOL, ENTRY = range(8)
 LAYER_NAMES = ("core", "data layer", "feature logic", "command / shared UI state", "feature Streamlit glue",

@@ -22,6 +22,7 @@ from dashboard.compliance.follow_up import (
     compact,
     classify_hand_backs,
     evaluate_follow_up,
+    judge_follow_up,
     follow_up_rates,
     hand_back_reasons,
     overdue_now,
@@ -32,6 +33,7 @@ from dashboard.compliance.follow_up import (
 )
 from dashboard.funnel.domain import Filters
 from dashboard.core.parallel import concurrently
+from dashboard.facts.hand_offs import follow_up_facts_by_sla, hand_off_facts_ready
 
 REP_KEYS = ("owner_id", "owner_name", "owner_team")
 TEAM_KEYS = ("owner_team",)
@@ -84,16 +86,7 @@ def _as_of_end(as_of: dt.date) -> dt.datetime:
 
 def follow_up_facts(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> pd.DataFrame:
     """Per-lead facts for hand-offs in [start, end], each tagged with the SLA version in force."""
-    frames = []
-    for sla in database.config.slas:
-        first, last = max(start, sla.start), min(end, sla.end)
-        if first > last:
-            continue
-        params = {
-            **date_range_params(first, last), **filters.params(), "as_of_end": _as_of_end(as_of),
-            "attempt_window": dt.timedelta(days=sla.follow_up.attempt_window_days),
-        }
-        frames.append(database.query("follow_up_facts", params).assign(sla_name=sla.name))
+    frames = follow_up_facts_by_sla(database, start, end, filters, as_of)
     if not frames:
         empty = database.query("follow_up_facts", {
             **date_range_params(start, start), **filters.params(), "as_of_end": _as_of_end(as_of),
@@ -104,9 +97,15 @@ def follow_up_facts(database: Database, start: dt.date, end: dt.date, filters: F
 
 def evaluated_leads(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
                     as_of: dt.date | None = None) -> pd.DataFrame:
+    """Each lead handed off in [start, end] judged as of `as_of`: from the hand-off facts once they
+    hold this data version (dashboard/facts/hand_offs.py), else from the extracts; the same rows."""
     as_of = as_of or metrics.data_as_of(database) or end
+    rules = rules_for(database.config)
+    if hand_off_facts_ready(database, as_of):
+        settled = database.query("hand_off_facts_in_range", {**date_range_params(start, end), **filters.params()})
+        return judge_follow_up(settled, rules, _as_of_end(as_of))
     facts = follow_up_facts(database, start, end, filters, as_of)
-    return evaluate_follow_up(facts, rules_for(database.config), _as_of_end(as_of))
+    return evaluate_follow_up(facts, rules, _as_of_end(as_of))
 
 
 def hand_backs(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> pd.DataFrame:

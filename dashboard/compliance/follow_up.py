@@ -88,14 +88,30 @@ def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[us]")
 
 
+# The columns `evaluate_follow_up` adds, in order.
+EVALUATED_COLUMNS = (
+    "first_touch_within_hours", "min_attempts", "first_touch_due_at", "hours_to_first_touch",
+    "working_hours_since_hand_off", "is_first_touch_decided", "is_first_touch_within", "attempt_window_end_at",
+    "is_attempts_decided", "is_attempts_met", "is_open", "status", "hours_overdue", "response_band",
+)
+
+
 def evaluate_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule], as_of_end: dt.datetime) -> pd.DataFrame:
     """Each lead with its working hours to first touch, attempt-rule result and status.
 
     `facts` has the columns of `follow_up_facts.sql` plus `sla_name`, naming the rule in force
     at the lead's hand-off. `as_of_end` is the first instant after the as-of day.
+    Added columns: those of `settle_follow_up`, then those of `judge_follow_up`.
+    """
+    return judge_follow_up(settle_follow_up(facts, rules), rules, as_of_end)
+
+
+def settle_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule]) -> pd.DataFrame:
+    """What a hand-off's facts and its rule decide whatever the as-of date: the hand-off facts
+    stored once per data version (see `dashboard/compliance/facts.py`) are these columns.
+
     Added columns: first_touch_within_hours, min_attempts, first_touch_due_at, hours_to_first_touch,
-    working_hours_since_hand_off, is_first_touch_decided, is_first_touch_within, attempt_window_end_at,
-    is_attempts_decided, is_attempts_met, is_open, status, hours_overdue, response_band.
+    is_first_touch_within, attempt_window_end_at, is_attempts_met, is_open.
     """
     frame = facts.reset_index(drop=True).copy()
     size = len(frame)
@@ -104,9 +120,7 @@ def evaluate_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule], a
     window_days = np.zeros(size, dtype=np.int64)
     due = np.full(size, np.datetime64("NaT"), dtype="datetime64[us]")
     to_first_touch = np.full(size, np.nan)
-    elapsed = np.full(size, np.nan)
     handed_off, first_touch = _times(frame, "mql_at"), _times(frame, "first_touch_at")
-    as_of = np.full(size, np.datetime64(as_of_end, "us"))
     names = frame["sla_name"].to_numpy(dtype=object) if size else np.array([], dtype=object)
     for name in pd.unique(names):
         rule = rules[name]
@@ -116,51 +130,74 @@ def evaluate_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule], a
         window_days[rows] = rule.attempt_window_days
         due[rows] = add_working_hours_many(handed_off[rows], rule.first_touch_within_hours, rule.calendar)
         to_first_touch[rows] = working_hours_between_many(handed_off[rows], first_touch[rows], rule.calendar)
-        elapsed[rows] = working_hours_between_many(handed_off[rows], as_of[rows], rule.calendar)
 
     touched = ~np.isnat(first_touch)
-    within = touched & (to_first_touch <= limit)
-    first_touch_decided = touched | (elapsed > limit)
     window_end = handed_off + window_days.astype("timedelta64[D]").astype("timedelta64[us]")
-    window_over = window_end <= as_of
     converted_early = _times(frame, "sql_at") < window_end
     disqualified_early = _times(frame, "disqualified_at") < window_end  # NaT compares False
     attempts_met = (frame["attempts_in_window"].to_numpy() >= attempts_needed) | converted_early | disqualified_early
-    attempts_decided = attempts_met | window_over
     # Still with sales: not converted, disqualified or handed back since this hand-off (a lead
     # recycled earlier and handed off again is open again).
     is_open = np.ones(size, dtype=bool)
     for column in ("sql_at", "disqualified_at", "recycled_at"):
         is_open &= ~(_times(frame, column) >= handed_off)
-
-    status = np.select(
-        [~touched & first_touch_decided, ~touched, ~within, attempts_met, ~window_over],
-        [NEVER_TOUCHED, STILL_OPEN, BREACHED_FIRST_TOUCH, MET, STILL_OPEN],
-        BREACHED_ATTEMPTS,
-    )
-    band = np.select(
-        [~touched & first_touch_decided, ~touched, to_first_touch < BAND_EDGES[0], to_first_touch < BAND_EDGES[1],
-         to_first_touch < BAND_EDGES[2]],
-        [NEVER_TOUCHED, "", RESPONSE_BANDS[0], RESPONSE_BANDS[1], RESPONSE_BANDS[2]],
-        RESPONSE_BANDS[3],
-    )
     return frame.assign(
         first_touch_within_hours=limit,
         min_attempts=attempts_needed,
         first_touch_due_at=due,
         hours_to_first_touch=to_first_touch,
-        working_hours_since_hand_off=elapsed,
-        is_first_touch_decided=first_touch_decided,
-        is_first_touch_within=within,
+        is_first_touch_within=touched & (to_first_touch <= limit),
         attempt_window_end_at=window_end,
-        is_attempts_decided=attempts_decided,
         is_attempts_met=attempts_met,
         is_open=is_open,
-        status=pd.Categorical(status, categories=STATUSES),
+    )
+
+
+def judge_follow_up(settled: pd.DataFrame, rules: Mapping[str, FollowUpRule], as_of_end: dt.datetime) -> pd.DataFrame:
+    """The as-of date's verdict on settled hand-offs (`settle_follow_up`): what has run out by then.
+
+    Added columns: working_hours_since_hand_off, is_first_touch_decided, is_attempts_decided,
+    status, hours_overdue, response_band.
+    """
+    frame = settled.reset_index(drop=True)
+    size = len(frame)
+    elapsed = np.full(size, np.nan)
+    handed_off, first_touch = _times(frame, "mql_at"), _times(frame, "first_touch_at")
+    as_of = np.full(size, np.datetime64(as_of_end, "us"))
+    names = frame["sla_name"].to_numpy(dtype=object) if size else np.array([], dtype=object)
+    for name in pd.unique(names):
+        rows = names == name
+        elapsed[rows] = working_hours_between_many(handed_off[rows], as_of[rows], rules[name].calendar)
+    limit = frame["first_touch_within_hours"].to_numpy(dtype=float)
+    to_first_touch = frame["hours_to_first_touch"].to_numpy(dtype=float)
+    within = frame["is_first_touch_within"].to_numpy(dtype=bool)
+    attempts_met = frame["is_attempts_met"].to_numpy(dtype=bool)
+    touched = ~np.isnat(first_touch)
+    first_touch_decided = touched | (elapsed > limit)
+    window_over = _times(frame, "attempt_window_end_at") <= as_of
+    # Codes into STATUSES and RESPONSE_BANDS (-1: no band yet): building categoricals from codes
+    # skips comparing millions of strings.
+    status = np.select(
+        [~touched & first_touch_decided, ~touched, ~within, attempts_met, ~window_over],
+        [STATUSES.index(NEVER_TOUCHED), STATUSES.index(STILL_OPEN), STATUSES.index(BREACHED_FIRST_TOUCH),
+         STATUSES.index(MET), STATUSES.index(STILL_OPEN)],
+        STATUSES.index(BREACHED_ATTEMPTS),
+    )
+    band = np.select(
+        [~touched & first_touch_decided, ~touched, to_first_touch < BAND_EDGES[0], to_first_touch < BAND_EDGES[1],
+         to_first_touch < BAND_EDGES[2]],
+        [RESPONSE_BANDS.index(NEVER_TOUCHED), -1, 0, 1, 2],
+        3,
+    )
+    return frame.assign(
+        working_hours_since_hand_off=elapsed,
+        is_first_touch_decided=first_touch_decided,
+        is_attempts_decided=attempts_met | window_over,
+        status=pd.Categorical.from_codes(status, categories=STATUSES),
         # Untouched leads only: working hours past the first-touch deadline (negative: time left).
         hours_overdue=np.where(touched, np.nan, elapsed - limit),
-        response_band=pd.Categorical(np.where(band == "", None, band), categories=RESPONSE_BANDS),
-    )
+        response_band=pd.Categorical.from_codes(band, categories=RESPONSE_BANDS),
+    )[[*(c for c in frame.columns if c not in EVALUATED_COLUMNS), *EVALUATED_COLUMNS]]
 
 
 def _rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

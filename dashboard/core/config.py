@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from dashboard.core.cache_folder import default_cache_folder
 from dashboard.core.contract import DEAL_STATUSES, STAGE_NAMES, TABLES
 from dashboard.core.kpis import KPIS
 
@@ -126,6 +127,14 @@ class DataConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    """`[cache]`: where derived files go (dashboard/core/cache_folder.py) and whether pages read facts."""
+
+    folder: Path
+    facts: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     company_name: str
@@ -133,6 +142,7 @@ class Config:
     at_risk_band: float
     slas: tuple[SlaVersion, ...]
     teams: tuple[Team, ...]
+    cache: CacheConfig = CacheConfig(folder=default_cache_folder())
     # How a channel or segment value from the extracts reads on pages: "paid_search" -> "Paid search".
     display_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -246,7 +256,7 @@ def _read_display_names(reader: "_Reader", raw: Any) -> dict[str, dict[str, str]
 
 def parse_config(raw: dict, path: Path) -> Config:
     reader = _Reader()
-    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names"))
+    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names", "cache"))
     company = reader.table(top.get("company"), "company", ("name",))
     company_name = reader.value(company, "company", "name", str, default="Your company")
 
@@ -258,6 +268,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         check=lambda v: None if 0 <= v < 1 else "must be in [0, 1)",
     )
 
+    cache = _read_cache(reader, top.get("cache"), path.parent, data.folder)
     slas = _read_slas(reader, top.get("sla"))
     teams = _read_teams(reader, top.get("teams"))
     _check_team_references(reader, data, teams)
@@ -274,7 +285,19 @@ def parse_config(raw: dict, path: Path) -> Config:
         at_risk_band=float(at_risk_band),
         slas=tuple(slas),
         teams=tuple(teams),
+        cache=cache,
     )
+
+
+def _read_cache(reader: _Reader, raw: Any, config_dir: Path, data_folder: Path) -> CacheConfig:
+    section = reader.table(raw, "cache", ("folder", "facts"))
+    folder_text = reader.value(section, "cache", "folder", str, default=None)
+    folder = (config_dir / folder_text).resolve() if folder_text else default_cache_folder()
+    if folder == data_folder or folder.is_relative_to(data_folder):
+        reader.problem("cache.folder", f"{folder} is inside data.folder ({data_folder}); the app never writes "
+                                       "among your extracts: choose a folder outside it")
+    facts = reader.value(section, "cache", "facts", bool, default=True)
+    return CacheConfig(folder=folder, facts=bool(facts))
 
 
 def _read_data(reader: _Reader, raw: Any, config_dir: Path) -> DataConfig:

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 from duckdb import ColumnExpression, FunctionExpression
 
+from dashboard.core.cache_folder import cache_folder
 from dashboard.core.config import Config
 from dashboard.core.parallel import Foreground
 from dashboard.data.catalog import Catalog
@@ -53,7 +54,9 @@ class Database:
             settings["memory_limit"] = memory_limit
         connection = duckdb.connect(":memory:", config=settings)
         connection.execute("SET TimeZone = 'UTC'")
-        connection.execute("SET allowed_directories = $folders", {"folders": [str(self.folder) + "/"]})
+        # and the cache folder, where the facts built from the extracts are kept (data/facts.py)
+        folders = [str(self.folder) + "/", str(cache_folder(self.config)) + "/"]
+        connection.execute("SET allowed_directories = $folders", {"folders": folders})
         connection.execute("SET enable_external_access = false")
         connection.execute("SET lock_configuration = true")
         return connection
@@ -114,6 +117,17 @@ class Database:
             self._views.leave_out(self.catalog, problems)
             build_models(self._connection)
             self._remembered = {}
+
+    def serve_facts(self, name: str, paths: list[Path]) -> None:
+        """The view `name` over these facts files of the cache folder (data/facts.py)."""
+        with self._lock:
+            self._connection.read_parquet([str(path) for path in paths]).to_view(name, replace=True)
+
+    def view_over_files(self, name: str, table: str, files: list[Path]) -> None:
+        """The view `name`: the contract table `table`, mapped as configured, over only `files`
+        of its extract (the files it gained since the facts were built); empty without files."""
+        with self._lock:
+            self._views.over_files(table, files).to_view(name, replace=True)
 
     @contextmanager
     def in_background(self) -> Iterator[None]:

@@ -64,9 +64,18 @@ class ContractViews:
         columns = [ConstantExpression(None).cast(duckdb.sqltype(c.sql_type)).alias(c.name) for c in table.columns]
         return base.select(*columns).filter(ConstantExpression(False))
 
-    def _read(self, source: TableSource) -> duckdb.DuckDBPyRelation:
+    def over_files(self, name: str, files: list[Path]) -> duckdb.DuckDBPyRelation:
+        """The contract table `name` over only `files` of its extract; raises DataError when
+        they cannot be mapped as the whole extract is."""
+        source = self.config.data.tables.get(name)
+        if source is None or not files:
+            return self.empty(TABLES[name])
+        relation, _, _ = self._mapped_relation(TABLES[name], source, files)
+        return relation
+
+    def _read(self, source: TableSource, only: list[Path] | None = None) -> duckdb.DuckDBPyRelation:
         key = f"data.tables.{source.name}.path"
-        files = files_for(self.folder, source)
+        files = files_for(self.folder, source) if only is None else only
         shown = f"{self.folder.name}/{source.path}"
         if not files:
             raise DataError(f"{shown}: no {source.format} file found; check {key} in {self.config.path.name}",
@@ -84,17 +93,18 @@ class ContractViews:
                 options = {"header": True, "all_varchar": True, "quotechar": '"', "escapechar": '"'}
                 if source.delimiter:
                     options["sep"] = source.delimiter
-                return self._connection.read_csv(pattern, **options)
-            return self._connection.read_parquet(pattern, hive_partitioning=target.is_dir(), union_by_name=True)
+                return self._connection.read_csv(pattern if only is None else [str(p) for p in only], **options)
+            return self._connection.read_parquet(pattern if only is None else [str(p) for p in only],
+                                                 hive_partitioning=target.is_dir(), union_by_name=True)
         except duckdb.Error as error:
             raise DataError(f"{shown}: cannot be read as {source.format} ({first_line(error)}); check {key}") from None
 
     def _mapped_relation(
-        self, table: Table, source: TableSource
+        self, table: Table, source: TableSource, only: list[Path] | None = None
     ) -> tuple[duckdb.DuckDBPyRelation, set[str], list[Problem]]:
-        """The extract as the contract table; also returns the problems of optional columns,
-        which are left out (not tracked) rather than failing the whole table."""
-        raw = self._read(source)
+        """The extract (or `only` these of its files) as the contract table; also returns the
+        problems of optional columns, which are left out (not tracked) rather than failing the whole table."""
+        raw = self._read(source, only)
         available = set(raw.columns)
         source_types = {name: str(kind) for name, kind in zip(raw.columns, raw.types)}
         shown = f"{self.folder.name}/{source.path}"

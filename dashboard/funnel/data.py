@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard.core.contract import STAGE_NAMES
 from dashboard.data import Database, date_range_params
+from dashboard.facts.stage_counts import counts_query
 from dashboard.funnel.domain import (
     STAGE_COLUMNS,
     Filters,
@@ -81,7 +82,7 @@ def funnel(
         maturity = cohort_maturity(min(end, as_of), as_of, p75)
         sales_sourced = None
     elif view == PERIOD:
-        row = database.query("funnel_stage_counts_period", params).iloc[0].to_dict()
+        row = database.query(counts_query(database, "funnel_stage_counts_period", start, end), params).iloc[0].to_dict()
         maturity = None
         sales_sourced = int(row["sales_sourced_won"]) if database.catalog.lead_source_tracked else None
     else:
@@ -102,7 +103,8 @@ class RevenueSummary:
 
 
 def revenue_summary(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> RevenueSummary:
-    row = database.query("won_revenue_summary", {**date_range_params(start, end), **filters.params()}).iloc[0]
+    row = database.query(counts_query(database, "won_revenue_summary", start, end),
+                         {**date_range_params(start, end), **filters.params()}).iloc[0]
     catalog = database.catalog
     won_tracked = catalog.stage_tracked("won")
     revenue_tracked = catalog.revenue_tracked
@@ -146,7 +148,8 @@ def stage_durations(database: Database, start: dt.date, end: dt.date, filters: F
 
 def monthly_funnel(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> pd.DataFrame:
     """Stage counts per month, untracked stages as missing values rather than zeros."""
-    frame = database.query("funnel_stage_counts_by_month", {**date_range_params(start, end), **filters.params()})
+    frame = database.query(counts_query(database, "funnel_stage_counts_by_month", start, end),
+                           {**date_range_params(start, end), **filters.params()})
     frame = fill_months(frame, start, end)
     tracked = tracked_stages(database)
     for stage, column in STAGE_COLUMNS.items():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
 from dashboard.data import Database
+from dashboard.facts.build import use_facts_on_disk
 from dashboard.funnel.domain import Filters
 from dashboard.review.data import MonthlyReview, ReviewError, monthly_review, parse_month, review_months, review_payload
 
@@ -36,6 +37,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 def build_review(args: argparse.Namespace) -> MonthlyReview:
     """Load the config and data and build the review; ReviewError says what is wrong."""
     database = Database(load_config(args.config))
+    use_facts_on_disk(database)
     try:
         for problem in database.catalog.problems:
             print(f"warning: {problem.table}: {problem.message}", file=sys.stderr)

@@ -25,14 +25,15 @@ from dashboard.compliance.follow_up import (
 from dashboard.funnel.domain import Filters
 from dashboard.compliance.working_hours import WorkingCalendar
 from tests.companies.follow_up_company import SPLIT_SLA, build_follow_up_company
+from tests.conftest import READS, reading
 
 JUNE = (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
 
 
-@pytest.fixture
-def follow_up_company(tmp_path):
+@pytest.fixture(params=READS)
+def follow_up_company(tmp_path, request):
     database = build_follow_up_company(tmp_path / "extracts")
-    yield database
+    yield reading(database, request.param)
     database.close()
 
 

@@ -1,0 +1,142 @@
+"""The hand-off facts: each lead handed to sales with its follow-up facts, settled under the SLA
+version in force at hand-off, built once per data version (dashboard/data/facts.py).
+
+A month of hand-off facts is `follow_up_facts.sql` over that month's hand-offs (one query per SLA
+version, over the part of the span it covers) passed through `follow_up.settle_follow_up`:
+owner, team, channel, segment, hand-off, first touch, the deadline and the working hours to
+first touch under the rule in force, attempts in the window and whether they meet the rule, and
+the outcome dates. What depends on the as-of date (still open, never touched, hours overdue) is
+judged when a page reads them (`follow_up.judge_follow_up`), so the facts of a past month stay
+right when a new month of data arrives.
+
+They depend on the data mapping and on each SLA version's period and follow-up rule; changing
+any other part of the config (a quota, a target, the lead definition) reuses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.compliance.follow_up import FollowUpRule, settle_follow_up
+from dashboard.core.config import month_starts
+from dashboard.data import Database, date_range_params
+from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
+from dashboard.funnel.data import data_as_of
+from dashboard.funnel.domain import Filters
+
+HAND_OFF_FACTS = "hand_off_facts"
+
+
+def as_of_end(as_of: dt.date) -> dt.datetime:
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _depends_on(database: Database) -> object:
+    config = database.config
+    return (config.data, tuple((sla.name, sla.start, sla.end, sla.follow_up) for sla in config.slas))
+
+
+def _months(database: Database) -> list[dt.date]:
+    """Every month an SLA version covers, up to the as-of date."""
+    as_of = data_as_of(database)
+    if as_of is None:
+        return []
+    months: set[dt.date] = set()
+    for sla in database.config.slas:
+        if sla.start <= as_of:
+            months.update(month_starts(sla.start, min(sla.end, as_of)))
+    return sorted(months)
+
+
+def follow_up_facts_by_sla(database: Database, first: dt.date, last: dt.date, filters: Filters,
+                           as_of: dt.date, slas=None) -> list[pd.DataFrame]:
+    """`follow_up_facts.sql` for the hand-offs in [first, last], one frame per SLA version the
+    range touches (of `slas`, default all), each tagged with the version (its rule judges them)."""
+    frames = []
+    for sla in database.config.slas if slas is None else slas:
+        start, end = max(first, sla.start), min(last, sla.end)
+        if start > end:
+            continue
+        params = {**date_range_params(start, end), **filters.params(), "as_of_end": as_of_end(as_of),
+                  "attempt_window": dt.timedelta(days=sla.follow_up.attempt_window_days)}
+        frames.append(database.query("follow_up_facts", params).assign(sla_name=sla.name))
+    return frames
+
+
+def _settled(database: Database, facts: pd.DataFrame) -> pa.Table:
+    rules = {sla.name: FollowUpRule.from_sla(sla) for sla in database.config.slas}
+    settled = settle_follow_up(facts, rules).sort_values(["mql_at", "lead_id"], kind="stable")
+    return pa.Table.from_pandas(settled, preserve_index=False)
+
+
+def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[dt.date, pa.Table]]:
+    """One query per SLA version over the span, then month by month: a query per month would
+    read every later touch again for each month. A month two versions share is written once
+    both have been read."""
+    if not months:
+        return
+    as_of = data_as_of(database)
+    wanted, parts = set(months), {}
+    pending = sorted(wanted)
+    frames = (frame for sla in sorted(database.config.slas, key=lambda sla: sla.start)
+              for frame in follow_up_facts_by_sla(database, months[0], _month_end(months[-1]), Filters(), as_of, [sla]))
+    for frame in frames:  # one version's hand-offs in memory at a time
+        if frame.empty:
+            continue
+        month_of = pd.to_datetime(frame["mql_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+        for month in pd.unique(month_of):
+            if month in wanted:
+                parts.setdefault(month, []).append(frame[month_of == month])
+        # months before this version's last month are complete: no later version reaches back
+        last = max(month_of)
+        while pending and pending[0] < last:
+            month = pending.pop(0)
+            yield month, _month_table(database, parts.pop(month, []))
+    for month in pending:
+        yield month, _month_table(database, parts.pop(month, []))
+
+
+def _month_table(database: Database, parts: list[pd.DataFrame]) -> pa.Table:
+    if not parts:
+        return _empty(database)
+    return _settled(database, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+
+
+def _empty(database: Database) -> pa.Table:
+    day = dt.date(2000, 1, 1)
+    params = {**date_range_params(day, day), **Filters().params(), "as_of_end": as_of_end(day),
+              "attempt_window": dt.timedelta(days=1)}
+    empty = database.query("follow_up_facts", params).assign(sla_name=pd.Series(dtype="str"))
+    return _settled(database, empty)
+
+
+def _affected_from(database: Database, added: dict) -> dt.date | None:
+    if added.get("reps"):
+        raise NotAppendable("new reps files can change any hand-off's owner name and team")
+    first = database.query("hand_off_facts_affected_from")["first_affected_at"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first).date()
+
+
+HAND_OFF_SPEC = FactsSpec(
+    name=HAND_OFF_FACTS,
+    tables=("leads", "touches", "deals", "reps"),
+    depends_on=_depends_on,
+    months=_months,
+    build_months=_build_months,
+    empty=_empty,
+    affected_from=_affected_from,
+)
+
+
+def hand_off_facts_ready(database: Database, as_of: dt.date) -> bool:
+    """The hand-off facts hold this data version, judged as of `as_of`: they are built as of the
+    data's own date, so another as-of date reads the extracts."""
+    return facts_ready(database, HAND_OFF_FACTS) and as_of == data_as_of(database)
