@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -236,10 +237,114 @@ def run_pandas_reference(folder: Path, month_start, month_end, period_start) -> 
     return json.loads(output.strip().splitlines()[-1])
 
 
+# Above this many leads the pandas reference is skipped: it needs several times the app's memory.
+PANDAS_REFERENCE_MAX_LEADS = 10_000_000
+# The column each table is split by month on for the refresh figure, as a monthly export lands.
+MONTH_OF = {"leads": "created_at", "touches": "touched_at", "deals": "created_at", "traffic": "date"}
+
+
+def cache_dir_for(root: Path) -> Path:
+    """Where the benchmark keeps its facts: beside the data sets, never inside one."""
+    return root / "facts-cache"
+
+
+def build_facts_from_nothing(database) -> dict:
+    """Every facts table from nothing: the first start on a new data set."""
+    from dashboard.data.facts import facts_folder
+    from dashboard.facts.build import ALL_SPECS, ensure_all_facts
+
+    for spec in ALL_SPECS:
+        shutil.rmtree(facts_folder(database, spec), ignore_errors=True)
+    seconds, outcomes = timed(lambda: ensure_all_facts(database))
+    return {"seconds": seconds, "months": {outcome.name: outcome.months_built for outcome in outcomes}}
+
+
+def split_by_month(source: Path, target: Path) -> None:
+    """The data set as one file per table and month (`leads/2026-10.parquet`), as an export that
+    lands a month at a time looks; reps stay one file. The generator sorts each table by the
+    column it is split on, so the months arrive in order, a batch at a time."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from dashboard.tools.generate import ROW_GROUP_SIZE
+
+    for name, column in MONTH_OF.items():
+        (target / name).mkdir(parents=True, exist_ok=True)
+        writers: dict[str, pq.ParquetWriter] = {}
+        source_file = pq.ParquetFile(source / f"{name}.parquet")
+        try:
+            for batch in source_file.iter_batches(batch_size=ROW_GROUP_SIZE):
+                months = pc.strftime(batch[column], format="%Y-%m")
+                for month in pc.unique(months).to_pylist():
+                    if month not in writers:
+                        writers[month] = pq.ParquetWriter(target / name / f"{month}.parquet", batch.schema,
+                                                          compression="zstd")
+                    writers[month].write_batch(batch.filter(pc.equal(months, month)), row_group_size=ROW_GROUP_SIZE)
+        finally:
+            for writer in writers.values():
+                writer.close()
+    (target / "reps").mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "reps.parquet", target / "reps" / "reps.parquet")
+
+
+def ensure_monthly_data(root: Path, folder: Path) -> Path:
+    monthly = root / f"{folder.name}-by-month"
+    if not (monthly / "complete.json").is_file():
+        shutil.rmtree(monthly, ignore_errors=True)
+        command = [sys.executable, "-c", "import sys; from pathlib import Path; from dashboard.tools.bench import "
+                   "split_by_month; split_by_month(Path(sys.argv[1]), Path(sys.argv[2]))", str(folder), str(monthly)]
+        subprocess.run(command, cwd=REPO, check=True, timeout=3600)
+        (monthly / "complete.json").write_text(json.dumps({"from": folder.name}))
+    return monthly
+
+
+def measure_refresh(root: Path, folder: Path, base_config: Path) -> dict:
+    """The facts refresh when every table gains its last month, against a full build of the data
+    without it: the last month's partitions are held back, the facts built, the partitions put
+    back and the facts refreshed. In its own Database, after the app's own figures."""
+    from dashboard.core.config import load_config
+    from dashboard.data import Database
+    from dashboard.facts.build import ensure_all_facts
+
+    monthly = ensure_monthly_data(root, folder)
+    config_text = bench_config(base_config, monthly).read_text(encoding="utf-8")
+    for name in ("traffic", "leads", "touches", "deals", "reps"):
+        config_text = config_text.replace(f'path = "{name}.parquet"', f'path = "{name}"', 1)
+    config_path = monthly / "bench_sla_config.toml"
+    config_path.write_text(config_text, encoding="utf-8")
+    held = root / f"{monthly.name}-held-back"
+    shutil.rmtree(held, ignore_errors=True)
+    last = max(path.name for path in (monthly / "leads").glob("*.parquet"))
+    moves = [(monthly / name / last, held / name / last) for name in MONTH_OF if (monthly / name / last).is_file()]
+    for inside, outside in moves:
+        outside.parent.mkdir(parents=True, exist_ok=True)
+        inside.rename(outside)
+    database = None
+    try:
+        database = Database(load_config(config_path))
+        build = build_facts_from_nothing(database)
+        for inside, outside in moves:
+            outside.rename(inside)
+        database.refresh()
+        seconds, outcomes = timed(lambda: ensure_all_facts(database))
+    finally:
+        if database is not None:
+            database.close()
+        for inside, outside in moves:  # a run cut short leaves the data set whole
+            if outside.is_file():
+                outside.rename(inside)
+        shutil.rmtree(held, ignore_errors=True)
+    return {"appended_month": last.removesuffix(".parquet"), "build_without_it_s": build["seconds"],
+            "refresh_s": seconds, "refresh_share_of_build": seconds / build["seconds"] if build["seconds"] else None,
+            "months_rebuilt": {outcome.name: outcome.months_built for outcome in outcomes},
+            "actions": {outcome.name: outcome.action for outcome in outcomes}}
+
+
 def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path) -> dict:
     folder, generate_s = ensure_data(root, leads, seed)
     config_path = bench_config(base_config, folder)
     os.environ["SLA_CONFIG"] = str(config_path)
+    os.environ["SLA_CACHE_FOLDER"] = str(cache_dir_for(root))
 
     from dashboard.funnel import data as metrics
     from dashboard.core.config import load_config
@@ -249,6 +354,7 @@ def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path)
 
     config = load_config(config_path)
     startup_s, database = timed(lambda: database_for(config))
+    facts_build = build_facts_from_nothing(database)
     as_of = metrics.data_as_of(database)
     sla, start, end = metrics.default_range(config, as_of)
     selection = Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
@@ -261,22 +367,31 @@ def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path)
     product_s = statistics.median(seconds for seconds, _ in product_runs)
     product_numbers = product_runs[-1][1]
     app_peak_rss = peak_rss_mb()
-    reference = run_pandas_reference(folder, month_start, as_of, sla.start)
+    refresh = measure_refresh(root, folder, base_config)
+    if leads <= PANDAS_REFERENCE_MAX_LEADS:
+        reference = run_pandas_reference(folder, month_start, as_of, sla.start)
+        pandas_reference = {
+            "seconds": reference["seconds"],
+            "peak_rss_mb": reference["peak_rss_mb"],
+            "same_results": reference["numbers"] == product_numbers,
+            "speedup": reference["seconds"] / product_s if product_s else None,
+        }
+    else:
+        pandas_reference = {"skipped": f"above {PANDAS_REFERENCE_MAX_LEADS:,} leads the pandas reference needs "
+                                       "several times the app's memory"}
     return {
         "leads": leads,
         "seed": seed,
         "repeat": repeat,
         "generate_s": generate_s,
         "startup_s": startup_s,
+        "facts_build_s": facts_build["seconds"],
+        "facts_build_months": facts_build["months"],
+        "facts_refresh": refresh,
         "pages": pages,
         "scoring_lab": lab_changes,
         "monthly_review_numbers_s": product_s,
-        "pandas_reference": {
-            "seconds": reference["seconds"],
-            "peak_rss_mb": reference["peak_rss_mb"],
-            "same_results": reference["numbers"] == product_numbers,
-            "speedup": reference["seconds"] / product_s if product_s else None,
-        },
+        "pandas_reference": pandas_reference,
         "app_peak_rss_mb": app_peak_rss,
     }
 
@@ -330,8 +445,11 @@ def growth(results: list[dict]) -> list[dict]:
     rows = []
     for result in results[1:]:
         size_ratio = result["leads"] / first["leads"]
-        for page, figures in result["pages"].items():
-            ratio = figures["cold_s"] / first["pages"][page]["cold_s"]
+        figures = {page: (values["cold_s"], first["pages"][page]["cold_s"]) for page, values in result["pages"].items()}
+        figures["facts_build"] = (result["facts_build_s"], first["facts_build_s"])
+        figures["facts_refresh"] = (result["facts_refresh"]["refresh_s"], first["facts_refresh"]["refresh_s"])
+        for page, (seconds, first_seconds) in figures.items():
+            ratio = seconds / first_seconds
             rows.append({"page": page, "from_leads": first["leads"], "to_leads": result["leads"],
                          "time_ratio": ratio, "size_ratio": size_ratio, "relative_to_linear": ratio / size_ratio})
     return rows
@@ -343,6 +461,11 @@ def print_table(report: dict) -> None:
         if run_["generate_s"] is not None:
             print(f"  generated in {run_['generate_s']:.1f} s")
         print(f"  startup (views): {run_['startup_s'] * 1000:.0f} ms")
+        print(f"  facts build from nothing: {run_['facts_build_s']:.1f} s")
+        refresh = run_["facts_refresh"]
+        print(f"  facts refresh after {refresh['appended_month']} was appended: {refresh['refresh_s']:.2f} s, "
+              f"{refresh['refresh_share_of_build']:.0%} of the {refresh['build_without_it_s']:.1f} s build without it "
+              f"(months rebuilt: {', '.join(f'{name} {count}' for name, count in refresh['months_rebuilt'].items())})")
         for page, figures in run_["pages"].items():
             warm = "kept per data version" if figures["warm_s"] is None else f"{figures['warm_s'] * 1000:6.1f} ms"
             print(f"  {page:<20} cold {figures['cold_s'] * 1000:8.0f} ms   warm {warm}")
@@ -350,9 +473,15 @@ def print_table(report: dict) -> None:
         print(f"  scoring lab: threshold change {lab['threshold_change_s'] * 1000:.1f} ms, "
               f"rule change {lab['rule_change_s'] * 1000:.0f} ms")
         reference = run_["pandas_reference"]
-        print(f"  monthly review numbers {run_['monthly_review_numbers_s'] * 1000:.0f} ms; pandas reference "
-              f"{reference['seconds'] * 1000:.0f} ms ({reference['speedup']:.1f}x), same results: {reference['same_results']}")
-        print(f"  peak RSS: app {run_['app_peak_rss_mb']:.0f} MB, pandas reference {reference['peak_rss_mb']:.0f} MB")
+        if "skipped" in reference:
+            print(f"  monthly review numbers {run_['monthly_review_numbers_s'] * 1000:.0f} ms; pandas reference skipped: "
+                  f"{reference['skipped']}")
+            print(f"  peak RSS: app {run_['app_peak_rss_mb']:.0f} MB")
+        else:
+            print(f"  monthly review numbers {run_['monthly_review_numbers_s'] * 1000:.0f} ms; pandas reference "
+                  f"{reference['seconds'] * 1000:.0f} ms ({reference['speedup']:.1f}x), same results: "
+                  f"{reference['same_results']}")
+            print(f"  peak RSS: app {run_['app_peak_rss_mb']:.0f} MB, pandas reference {reference['peak_rss_mb']:.0f} MB")
     for row in report["growth"]:
         print(f"  growth {row['page']}: {row['from_leads']:,} → {row['to_leads']:,} leads: time ×{row['time_ratio']:.2f} "
               f"for size ×{row['size_ratio']:.1f}")
