@@ -18,6 +18,7 @@ from typing import Any
 from dashboard.core.cache_folder import default_cache_folder
 from dashboard.core.contract import DEAL_STATUSES, STAGE_NAMES, TABLES
 from dashboard.core.kpis import KPIS
+from dashboard.core.mail import MailSettings
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[2] / "sla_config.toml"
 
@@ -145,6 +146,7 @@ class Config:
     cache: CacheConfig = CacheConfig(folder=default_cache_folder())
     # How a channel or segment value from the extracts reads on pages: "paid_search" -> "Paid search".
     display_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    email: MailSettings | None = None  # [email]: the SMTP server the report and the alerts send through
 
     def display_name(self, dimension: str, value) -> str:
         """The config's name for a channel or segment value, else the value in words
@@ -256,7 +258,7 @@ def _read_display_names(reader: "_Reader", raw: Any) -> dict[str, dict[str, str]
 
 def parse_config(raw: dict, path: Path) -> Config:
     reader = _Reader()
-    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names", "cache"))
+    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names", "cache", "email"))
     company = reader.table(top.get("company"), "company", ("name",))
     company_name = reader.value(company, "company", "name", str, default="Your company")
 
@@ -274,6 +276,7 @@ def parse_config(raw: dict, path: Path) -> Config:
     _check_team_references(reader, data, teams)
 
     display_names = _read_display_names(reader, top.get("display_names"))
+    email = _read_email(reader, top.get("email"), path.parent)
 
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -286,6 +289,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         slas=tuple(slas),
         teams=tuple(teams),
         cache=cache,
+        email=email,
     )
 
 
@@ -673,6 +677,30 @@ def _read_teams(reader: _Reader, raw: Any) -> list[Team]:
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
         reader.problem("teams", f"two teams are named {duplicate!r}; names must be unique")
     return teams
+
+
+def _read_email(reader: _Reader, raw: Any, config_dir: Path) -> MailSettings | None:
+    """`[email]`: the SMTP server the report and the alerts send through. Never the password."""
+    if raw is None:
+        return None
+    if isinstance(raw, dict) and "password" in raw:
+        reader.problem("email.password", "never put the SMTP password in the config file; remove it and set "
+                       "SLA_SMTP_PASSWORD in the environment of the command that sends")
+        raw = {key: value for key, value in raw.items() if key != "password"}
+    section = reader.table(raw, "email", ("smtp_host", "smtp_port", "starttls", "user", "from", "ca_file"))
+    host = reader.value(section, "email", "smtp_host", str, default=None)
+    port = reader.value(section, "email", "smtp_port", int, default=587,
+                        check=lambda v: None if 0 < v < 65536 else "must be a port number (587 for STARTTLS, 25)")
+    starttls = reader.value(section, "email", "starttls", bool, default=True)
+    user = reader.value(section, "email", "user", str, default=None)
+    sender = reader.value(section, "email", "from", str, default=None,
+                          check=lambda v: None if "@" in v else "must be an email address")
+    ca_file = reader.value(section, "email", "ca_file", str, default=None)
+    ca_path = (config_dir / ca_file).resolve() if ca_file else None
+    if ca_path is not None and not ca_path.is_file():
+        reader.problem("email.ca_file", f"{ca_path} is not a file; give the CA bundle that signed the server's certificate")
+    return MailSettings(host=host, port=port or 587, starttls=True if starttls is None else starttls, user=user,
+                        sender=sender, ca_file=ca_path)
 
 
 def _check_team_references(reader: _Reader, data: DataConfig, teams: list[Team]) -> None:

@@ -1,9 +1,11 @@
 """`python -m dashboard kpis` and `python -m dashboard report`: the monthly review outside the
-browser, from the same `review.monthly_review` the page caches."""
+browser, from the same `review.monthly_review` the page caches. `report` writes the HTML file,
+the PDF (`--pdf`, printed by Chromium) and/or emails the PDF with a summary (`--email`)."""
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
 from dashboard.data import Database
 from dashboard.facts.build import use_facts_on_disk
 from dashboard.funnel.domain import Filters
+from dashboard.review.report import PAPERS
 from dashboard.review.data import MonthlyReview, ReviewError, monthly_review, parse_month, review_months, review_payload
 
 
@@ -31,11 +34,18 @@ def add_kpis_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     add_common_arguments(parser)
-    parser.add_argument("--out", type=Path, help="the HTML file to write (default: review-YYYY-MM.html)")
+    parser.add_argument("--out", type=Path, help="the HTML file to write (default: review-YYYY-MM.html, "
+                                                  "unless --pdf or --email is given)")
+    parser.add_argument("--pdf", type=Path, metavar="FILE", help="also write the review as a print-ready PDF")
+    parser.add_argument("--paper", choices=PAPERS, default="A4", help="the PDF's paper size (default: A4)")
+    parser.add_argument("--email", action="append", default=[], metavar="ADDRESS",
+                        help="send the PDF and a summary of the headlines to this address (repeatable); "
+                             "SMTP from [email] in the config or SLA_SMTP_* in the environment")
 
 
-def build_review(args: argparse.Namespace) -> MonthlyReview:
-    """Load the config and data and build the review; ReviewError says what is wrong."""
+def build_review(args: argparse.Namespace, with_health: bool = False):
+    """Load the config and data and build the review (and, `with_health`, the data-health report
+    of the same extracts); ReviewError says what is wrong."""
     database = Database(load_config(args.config))
     use_facts_on_disk(database)
     try:
@@ -47,7 +57,12 @@ def build_review(args: argparse.Namespace) -> MonthlyReview:
                               "deals; check [data] in the config")
         month = parse_month(args.month) if args.month else months.default
         filters = Filters(channel=args.channel, segment=args.segment, team=args.team)
-        return monthly_review(database, month, filters, months)
+        review = monthly_review(database, month, filters, months)
+        if not with_health:
+            return review
+        from dashboard.data_health.checks import validate
+
+        return review, validate(database)
     finally:
         database.close()
 
@@ -84,17 +99,60 @@ def run_kpis(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     try:
-        review = build_review(args)
+        review, health = build_review(args, with_health=True)
     except ReviewError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     from dashboard.review.report import render_report
 
-    out = args.out or Path(f"review-{review.month:%Y-%m}.html")
-    try:
-        out.write_text(render_report(review), encoding="utf-8")
-    except OSError as error:
-        print(f"error: cannot write {out}: {error.strerror or error}; pass --out with a writable path", file=sys.stderr)
-        return 2
-    print(f"wrote {out} ({out.stat().st_size / 1_000_000:.1f} MB): monthly review for {review.month:%B %Y}")
+    written = []
+    out = args.out or (None if args.pdf or args.email else Path(f"review-{review.month:%Y-%m}.html"))
+    if out is not None:
+        if not _write(out, render_report(review, health).encode("utf-8")):
+            return 2
+        written.append(out)
+    pdf = None
+    if args.pdf or args.email:
+        from dashboard.review.pdf import PdfError, html_to_pdf
+
+        try:
+            pdf = html_to_pdf(render_report(review, health, paper=args.paper), args.paper, footer=_footer(review))
+        except PdfError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    if args.pdf:
+        if not _write(args.pdf, pdf):
+            return 2
+        written.append(args.pdf)
+    for path in written:
+        print(f"wrote {path} ({_size(path.stat().st_size)}): monthly review for {review.month:%B %Y}")
+    if args.email:
+        from dashboard.core.mail import MailError, mail_settings, send_mail
+        from dashboard.review.report import summary_message
+
+        config = load_config(args.config)
+        try:
+            message = summary_message(review, args.email, pdf, f"review-{review.month:%Y-%m}.pdf")
+            send_mail(mail_settings(config.email), message)
+        except MailError as error:
+            print(f"error: the review was not sent: {error}", file=sys.stderr)
+            return 2
+        print(f"sent the review for {review.month:%B %Y} to {', '.join(args.email)}")
     return 0
+
+
+def _footer(review: MonthlyReview) -> str:
+    return html.escape(f"{review.company} · monthly review {review.month:%B %Y} · data as of {review.as_of:%d %b %Y}")
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1_000:.0f} kB"
+
+
+def _write(path: Path, content: bytes) -> bool:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        print(f"error: cannot write {path}: {error.strerror or error}; give a writable path", file=sys.stderr)
+        return False
+    return True

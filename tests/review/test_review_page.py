@@ -1,6 +1,8 @@
 """The monthly review page (AppTest), `python -m dashboard kpis` and `python -m dashboard report`:
 they render, read the URL, react to the month picker, and agree with each other."""
 
+import base64
+import gzip
 import html
 import json
 import re
@@ -145,7 +147,12 @@ def test_the_report_is_one_offline_file_with_every_value_escaped(reset_config, t
     assert "wrote" in capsys.readouterr().out
     assert "Hand &amp; Co &lt;b&gt;" in text and "Hand & Co <b>" not in text  # the company name from the config
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", text)  # nothing fetched from anywhere
-    assert text.count("Plotly.newPlot") == 3 and text.count("plotly.js v") == 1  # the library once, inlined
+    # the library once, inlined gzip-compressed, and the three charts as JSON drawn by one loader
+    assert text.count('id="plotly-js-gzip"') == 1 and text.count("Plotly.newPlot") == 1
+    assert text.count('<div class="chart" data-figure=') == 3
+    packed = re.search(r'id="plotly-js-gzip">([^<]+)<', text).group(1)
+    assert b"plotly.js v" in gzip.decompress(base64.b64decode(packed))[:2000]
+    assert len(text) < 2_500_000  # 4.9 MB before, with plotly.js uncompressed
 
 
 def test_kpis_and_report_refuse_a_bad_month_with_a_message(reset_config, tmp_path, capsys):
