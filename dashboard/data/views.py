@@ -14,7 +14,7 @@ from duckdb import CaseExpression, ColumnExpression, ConstantExpression, Functio
 from dashboard.core.config import Config, TableSource
 from dashboard.core.contract import TABLES, TIMESTAMP, Table
 from dashboard.data.catalog import Catalog
-from dashboard.data.files import files_for
+from dashboard.data.files import duckdb_path, files_for
 from dashboard.data.problems import DataError, Problem, first_line
 
 
@@ -87,15 +87,14 @@ class ContractViews:
                 f"copy the file into the folder or change {key}", check="outside_folder",
             )
         target = self.folder / source.path
-        pattern = str(target / ("**/*.csv*" if source.format == "csv" else "**/*.parquet")) if target.is_dir() else str(target)
+        paths = [duckdb_path(path) for path in files]
         try:
             if source.format == "csv":
                 options = {"header": True, "all_varchar": True, "quotechar": '"', "escapechar": '"'}
                 if source.delimiter:
                     options["sep"] = source.delimiter
-                return self._connection.read_csv(pattern if only is None else [str(p) for p in only], **options)
-            return self._connection.read_parquet(pattern if only is None else [str(p) for p in only],
-                                                 hive_partitioning=target.is_dir(), union_by_name=True)
+                return self._connection.read_csv(paths, **options)
+            return self._connection.read_parquet(paths, hive_partitioning=target.is_dir(), union_by_name=True)
         except duckdb.Error as error:
             raise DataError(f"{shown}: cannot be read as {source.format} ({first_line(error)}); check {key}") from None
 
@@ -108,6 +107,7 @@ class ContractViews:
         available = set(raw.columns)
         source_types = {name: str(kind) for name, kind in zip(raw.columns, raw.types)}
         shown = f"{self.folder.name}/{source.path}"
+        formats, format_problems = self._timestamp_formats(raw, table, source, source_types, shown)
         converted, from_file, missing = {}, {}, []
         for column in table.columns:
             source_column = source.columns.get(column.name, column.name)
@@ -115,7 +115,8 @@ class ContractViews:
                 converted[column.name] = ConstantExpression(source.constants[column.name]).cast(duckdb.sqltype(column.sql_type))
             elif source_column in available:
                 converted[column.name] = self._converted(
-                    ColumnExpression(source_column), column.sql_type, source, column.name, source_types[source_column])
+                    ColumnExpression(source_column), column.sql_type, source, column.name, source_types[source_column],
+                    formats=formats.get(column.name, ()))
                 from_file[column.name] = source_column
             else:
                 if column.name in source.columns:
@@ -133,12 +134,13 @@ class ContractViews:
                 converted[column.name] = ConstantExpression(None).cast(duckdb.sqltype(column.sql_type))
         if missing:
             raise DataError("; ".join(p.message for p in missing), check="column_missing", problems=tuple(missing))
-        problems = self._unconvertible(raw, table, source, from_file, source_types, shown)
+        problems = self._unconvertible(raw, table, source, from_file, source_types, shown, formats)
         if any(table.column(problem.column).required for problem in problems):
             raise DataError("; ".join(p.message for p in problems), check="wrong_type", problems=tuple(problems))
         for problem in problems:
             converted[problem.column] = ConstantExpression(None).cast(duckdb.sqltype(table.column(problem.column).sql_type))
         tracked = (set(from_file) | set(source.constants)) - {problem.column for problem in problems}
+        problems = problems + format_problems + self._mixed_time_zones(raw, table, from_file, source_types, shown, formats)
         try:
             relation = raw.select(*(converted[column.name].alias(column.name) for column in table.columns))
         except duckdb.Error as error:
@@ -149,9 +151,11 @@ class ContractViews:
         return relation, tracked, problems
 
     def _converted(self, expression, sql_type: str, source: TableSource, column: str, source_type: str = "VARCHAR",
-                   lenient: bool = False):
+                   lenient: bool = False, formats: tuple[str, ...] = ()):
         """The extract's column as the contract type; `lenient` gives NULL where a value does
-        not convert (used to count such values) instead of an error."""
+        not convert (used to count such values) instead of an error. Text times go through
+        TIMESTAMP WITH TIME ZONE, so a UTC offset (`06:22:26+02:00`) is converted to UTC (the
+        connection's time zone) rather than dropped; a time without one is read as UTC."""
         mapping = source.values.get(column)
         if mapping:
             trimmed = FunctionExpression("trim", expression.cast(duckdb.sqltype("VARCHAR")))
@@ -165,16 +169,98 @@ class ContractViews:
             return case.otherwise(trimmed)
         if column == "status":
             return FunctionExpression("lower", FunctionExpression("trim", expression.cast(duckdb.sqltype("VARCHAR"))))
-        if sql_type == TIMESTAMP and source.timestamp_formats and source_type == "VARCHAR":
-            formats = ConstantExpression(list(source.timestamp_formats))
+        if sql_type == TIMESTAMP and formats and source_type == "VARCHAR":
             parse = "try_strptime" if lenient else "strptime"
-            return FunctionExpression(parse, expression.cast(duckdb.sqltype("VARCHAR")), formats).cast(duckdb.sqltype(TIMESTAMP))
+            return FunctionExpression(parse, expression.cast(duckdb.sqltype("VARCHAR")),
+                                      ConstantExpression(list(formats))).cast(duckdb.sqltype(TIMESTAMP))
+        if sql_type == TIMESTAMP and source_type == "VARCHAR":
+            zoned = expression.try_cast(duckdb.sqltype(ZONED)) if lenient else expression.cast(duckdb.sqltype(ZONED))
+            return zoned.cast(duckdb.sqltype(TIMESTAMP))
         if lenient:
             return expression.try_cast(duckdb.sqltype(sql_type))
         return expression.cast(duckdb.sqltype(sql_type))
 
+    def _timestamp_formats(self, raw: duckdb.DuckDBPyRelation, table: Table, source: TableSource,
+                           source_types: dict[str, str], shown: str) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+        """The strptime formats each text time column is read with. Where one of the configured
+        formats parses every value of a column, that one alone is used; values that more than one
+        format parses to different times (03/04/2025 with %d/%m/%Y and %m/%d/%Y) are counted and
+        reported, and read with the first format that parses them."""
+        configured = tuple(source.timestamp_formats)
+        columns = [
+            (column.name, source.columns.get(column.name, column.name)) for column in table.columns
+            if column.sql_type == TIMESTAMP and column.name not in source.constants
+            and source_types.get(source.columns.get(column.name, column.name)) == "VARCHAR"
+        ]
+        if not configured or not columns:
+            return {}, []
+        if len(configured) == 1:
+            return {name: configured for name, _ in columns}, []
+        aggregates = []
+        for _, source_column in columns:
+            value = ColumnExpression(source_column).cast(duckdb.sqltype("VARCHAR"))
+            parsed = [FunctionExpression("try_strptime", value, ConstantExpression(fmt)) for fmt in configured]
+            aggregates += [FunctionExpression("count", value), *(FunctionExpression("count", p) for p in parsed),
+                           FunctionExpression("count", CaseExpression(_any_differ(parsed), ConstantExpression(1)))]
+        try:
+            row = raw.aggregate(aggregates).fetchall()[0]
+        except duckdb.Error as error:
+            raise DataError(f"{shown}: cannot be read ({first_line(error)}); check data.tables.{table.name}.path") from None
+        chosen, problems, width = {}, [], len(configured) + 2
+        for index, (name, source_column) in enumerate(columns):
+            present, *parsed_counts, ambiguous = row[index * width:(index + 1) * width]
+            complete = [fmt for fmt, parsed in zip(configured, parsed_counts) if parsed == present]
+            chosen[name] = (complete[0],) if complete else configured
+            if ambiguous and len(complete) != 1:
+                reading = (f"read as {complete[0]}, the first format listed" if complete
+                           else "each read with the first format listed that parses it")
+                value = ColumnExpression(source_column).cast(duckdb.sqltype("VARCHAR"))
+                parsed = [FunctionExpression("try_strptime", value, ConstantExpression(fmt)) for fmt in configured]
+                examples = tuple(str(found) for (found,) in raw.filter(_any_differ(parsed)).select(value)
+                                 .distinct().order("1").limit(3).fetchall())
+                problems.append(Problem(
+                    table.name,
+                    f"{shown}: {ambiguous:,} value(s) of column {source_column!r} parse under more than one of "
+                    f"data.tables.{table.name}.timestamp_formats ({', '.join(configured)}) to different dates, e.g. "
+                    f"{', '.join(repr(example) for example in examples)}; they are {reading}. Keep only the format "
+                    "your file uses.",
+                    severity="warning", check="ambiguous_dates", column=name, count=ambiguous, examples=examples,
+                ))
+        return chosen, problems
+
+    def _mixed_time_zones(self, raw: duckdb.DuckDBPyRelation, table: Table, from_file: dict[str, str],
+                          source_types: dict[str, str], shown: str, formats: dict[str, tuple[str, ...]]) -> list[Problem]:
+        """Text time columns where some values carry a UTC offset and others do not: the ones
+        with an offset are converted to UTC, the others can only be taken as UTC already."""
+        columns = [(name, source_column) for name, source_column in from_file.items()
+                   if table.column(name).sql_type == TIMESTAMP and source_types[source_column] == "VARCHAR"]
+        if not columns:
+            return []
+        aggregates = []
+        for _, source_column in columns:
+            value = ColumnExpression(source_column).cast(duckdb.sqltype("VARCHAR"))
+            zoned = FunctionExpression("regexp_matches", FunctionExpression("trim", value), ConstantExpression(_UTC_OFFSET))
+            aggregates += [FunctionExpression("count", value), FunctionExpression("count", CaseExpression(zoned, ConstantExpression(1)))]
+        try:
+            row = raw.aggregate(aggregates).fetchall()[0]
+        except duckdb.Error:
+            return []  # an unreadable file is reported by the conversion check
+        problems = []
+        for index, (name, source_column) in enumerate(columns):
+            present, zoned = row[2 * index], row[2 * index + 1]
+            if 0 < zoned < present:
+                problems.append(Problem(
+                    table.name,
+                    f"{shown}: column {source_column!r} mixes times with a UTC offset ({zoned:,}, converted to UTC) "
+                    f"and times without one ({present - zoned:,}, taken as UTC); export every time with its offset, "
+                    "or every time in UTC.",
+                    severity="warning", check="mixed_time_zones", column=name, count=present - zoned,
+                ))
+        return problems
+
     def _unconvertible(self, raw: duckdb.DuckDBPyRelation, table: Table, source: TableSource,
-                       from_file: dict[str, str], source_types: dict[str, str], shown: str) -> list[Problem]:
+                       from_file: dict[str, str], source_types: dict[str, str], shown: str,
+                       formats: dict[str, tuple[str, ...]] | None = None) -> list[Problem]:
         """Columns whose values do not all convert to the contract type. Conversion is lazy, so
         it is tried once here (only where the file's type differs) and a bad value is reported
         naming the file and column, rather than as an error in the middle of a page."""
@@ -187,7 +273,8 @@ class ContractViews:
         counts = []
         for column, source_column in suspects:
             value = ColumnExpression(source_column)
-            lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True)
+            lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True,
+                                      formats=(formats or {}).get(column.name, ()))
             counts += [FunctionExpression("count", value), FunctionExpression("count", lenient)]
         try:
             # count every column, not count(*): DuckDB would otherwise skip the conversions
@@ -200,7 +287,8 @@ class ContractViews:
             if converted == present:
                 continue
             value = ColumnExpression(source_column)
-            lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True)
+            lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True,
+                                      formats=(formats or {}).get(column.name, ()))
             examples = tuple(
                 str(found)[:60] for (found,) in
                 raw.filter(value.isnotnull() & lenient.isnull()).select(value.cast(duckdb.sqltype("VARCHAR")))
@@ -223,6 +311,7 @@ class ContractViews:
         return problems
 
 
+
 # Source types that convert to the contract type without any value failing.
 _SAFE_CONVERSIONS = {
     "TIMESTAMP": {"TIMESTAMP", "DATE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE"},
@@ -238,6 +327,21 @@ def _needs_conversion_check(column, source: TableSource, source_type: str) -> bo
     if column.sql_type == "VARCHAR" or column.name in source.values or column.name == "status":
         return False
     return source_type not in _SAFE_CONVERSIONS.get(column.sql_type, {column.sql_type})
+
+
+# A time of day followed by a UTC offset or Z: 2025-01-01T06:22:26+02:00, 06:22Z, 06:22:26.5 -0530.
+_UTC_OFFSET = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|UTC|[+-]\d{2}(:?\d{2})?)$"
+ZONED = "TIMESTAMP WITH TIME ZONE"
+
+
+def _any_differ(parsed: list) -> object:
+    """True where two of the parsed values exist and differ."""
+    differ = None
+    for i, first in enumerate(parsed):
+        for second in parsed[i + 1:]:
+            pair = first.isnotnull() & second.isnotnull() & (first != second)
+            differ = pair if differ is None else differ | pair
+    return differ
 
 
 def _closest(name: str, available: set[str]) -> str | None:
