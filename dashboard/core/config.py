@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
@@ -21,6 +22,14 @@ from dashboard.core.kpis import KPIS
 from dashboard.core.mail import MailSettings
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[2] / "sla_config.toml"
+
+# The largest value a key accepts: beyond these a number is a typo (a few zeros too many) and
+# would overflow the date and money arithmetic rather than mean anything.
+MAX_MONEY = 1e15
+MAX_HOURS = 24 * 366
+MAX_DAYS = 3660
+MAX_COUNT = 10_000
+MAX_RULE_POINTS = 1_000
 
 RULE_OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "in", "not in")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -219,6 +228,9 @@ class _Reader:
             names = " or ".join(t.__name__ for t in accepted)
             self.problem(full, f"must be {names}, got {found!r}")
             return None
+        if isinstance(found, float) and not math.isfinite(found):
+            self.problem(full, f"must be a finite number, got {found!r}")
+            return None
         if check is not None:
             message = check(found)
             if message:
@@ -304,10 +316,35 @@ def _read_cache(reader: _Reader, raw: Any, config_dir: Path, data_folder: Path) 
     return CacheConfig(folder=folder, facts=bool(facts))
 
 
+def _within(low: float, high: float, what: str = ""):
+    """A check that a number lies in (low, high]; `what` says why the bound is there."""
+    def check(value):
+        if value <= low:
+            return f"must be greater than {low:g}"
+        if value > high:
+            return f"must be at most {high:,g}{what}"
+        return None
+    return check
+
+
+def _broad_folder(folder: Path) -> str | None:
+    """Why `folder` may not be the data folder: the sandbox lets the app read everything in it."""
+    homes = {Path.home().resolve(), Path("/root"), *(p for p in (Path("/home"), Path("/Users")) if p.is_dir())}
+    if folder.parent == folder:
+        return "is the root of a filesystem"
+    if folder in homes or folder.parent in {Path("/home"), Path("/Users")}:
+        return "is a home directory"
+    return None
+
+
 def _read_data(reader: _Reader, raw: Any, config_dir: Path) -> DataConfig:
     section = reader.table(raw, "data", ("folder", "as_of", "tables", "stages_not_tracked"))
     folder_text = reader.value(section, "data", "folder", str, default="data/sample")
     folder = (config_dir / (folder_text or ".")).resolve()
+    too_broad = _broad_folder(folder)
+    if too_broad:
+        reader.problem("data.folder", f"{folder} {too_broad}: the app may read every file inside data.folder, so "
+                                      "point it at the folder that holds only your extracts (such as data/sample)")
     as_of = reader.value(section, "data", "as_of", dt.date, default=None)
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
@@ -440,7 +477,7 @@ def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion 
     currency = reader.value(block, label, "currency", str, default="USD")
     quota = reader.value(
         block, label, "quota", (int, float), what="the revenue quota for the period",
-        check=lambda v: None if v > 0 else "must be greater than 0",
+        check=_within(0, MAX_MONEY, "; is a zero too many?"),
     )
     weights = _read_weights(reader, block, label, start, end)
     lead_definition = _read_lead_definition(reader, block.get("lead_definition"), f"{label}.lead_definition")
@@ -449,7 +486,7 @@ def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion 
     targets = _read_targets(reader, block.get("targets"), f"{label}.targets")
     capacity = reader.value(
         block, label, "mql_capacity_per_rep_month", (int, float), default=None,
-        check=lambda v: None if v > 0 else "must be greater than 0",
+        check=_within(0, MAX_COUNT, " MQLs a rep works a month"),
     )
     if None in (name, start, end, quota, weights, lead_definition, follow_up, recycle):
         return None
@@ -468,7 +505,8 @@ def _read_weights(reader: _Reader, block: dict, key: str, start, end) -> tuple[f
     weights = reader.value(block, key, "monthly_quota_weights", list, default=None)
     if weights is None:
         return tuple(1 / months for _ in range(months)) if "monthly_quota_weights" not in block else None
-    if len(weights) != months or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights):
+    if len(weights) != months or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and 0 <= w < math.inf
+                                         for w in weights):
         reader.problem(
             f"{key}.monthly_quota_weights",
             f"must be {months} non-negative numbers, one per month from {start:%Y-%m} to {end:%Y-%m}; got {weights!r}",
@@ -518,7 +556,10 @@ def _read_rule(reader: _Reader, raw: Any, key: str) -> ScoringRule | None:
         check=lambda v: None if v in RULE_OPERATORS else f"must be one of {', '.join(RULE_OPERATORS)}",
     )
     value = reader.value(rule, key, "value", (str, int, float, bool, list))
-    points = reader.value(rule, key, "points", int)
+    points = reader.value(
+        rule, key, "points", int,
+        check=lambda v: None if abs(v) <= MAX_RULE_POINTS else f"must be between -{MAX_RULE_POINTS} and {MAX_RULE_POINTS}",
+    )
     if op in ("in", "not in") and value is not None and not isinstance(value, list):
         reader.problem(f"{key}.value", f"must be a list for op '{op}', got {value!r}")
         return None
@@ -545,10 +586,10 @@ def _read_follow_up(reader: _Reader, raw: Any, key: str) -> FollowUp | None:
     section = reader.table(raw, key, ("first_touch_within_hours", "min_attempts", "attempt_window_days",
                                       "timezone", "business_hours", "working_days", "holidays",
                                       "holidays_subdivision", "extra_closed_days"))
-    positive = lambda v: None if v > 0 else "must be greater than 0"  # noqa: E731
-    hours = reader.value(section, key, "first_touch_within_hours", (int, float), check=positive)
-    attempts = reader.value(section, key, "min_attempts", int, check=positive)
-    window = reader.value(section, key, "attempt_window_days", int, check=positive)
+    hours = reader.value(section, key, "first_touch_within_hours", (int, float),
+                         check=_within(0, MAX_HOURS, " (a year)"))
+    attempts = reader.value(section, key, "min_attempts", int, check=_within(0, MAX_COUNT))
+    window = reader.value(section, key, "attempt_window_days", int, check=_within(0, MAX_DAYS, " (ten years)"))
     timezone = reader.value(section, key, "timezone", str, default="UTC")
     if timezone is not None:
         try:
@@ -615,9 +656,8 @@ def _read_holidays(reader: _Reader, section: dict, key: str) -> tuple[str | None
 
 def _read_recycle(reader: _Reader, raw: Any, key: str) -> Recycle | None:
     section = reader.table(raw, key, ("no_response_attempts", "not_ready_after_days"))
-    positive = lambda v: None if v > 0 else "must be greater than 0"  # noqa: E731
-    attempts = reader.value(section, key, "no_response_attempts", int, default=6, check=positive)
-    days = reader.value(section, key, "not_ready_after_days", int, default=30, check=positive)
+    attempts = reader.value(section, key, "no_response_attempts", int, default=6, check=_within(0, MAX_COUNT))
+    days = reader.value(section, key, "not_ready_after_days", int, default=30, check=_within(0, MAX_DAYS, " (ten years)"))
     if attempts is None or days is None:
         return None
     return Recycle(no_response_attempts=attempts, not_ready_after_days=days)
@@ -630,12 +670,14 @@ def _read_targets(reader: _Reader, raw: Any, key: str) -> dict[str, float]:
         kpi = KPIS.get(name)
         if kpi is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            reader.problem(f"{key}.{name}", f"must be a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            reader.problem(f"{key}.{name}", f"must be a finite number, got {value!r}")
         elif kpi.unit == "rate" and not 0 < value <= 1:
             reader.problem(f"{key}.{name}", f"is a rate and must be in (0, 1] (0.35 means 35 %), got {value!r}")
         elif kpi.unit != "rate" and value < 0:
             reader.problem(f"{key}.{name}", f"must not be negative, got {value!r}")
+        elif kpi.unit != "rate" and value > MAX_MONEY:
+            reader.problem(f"{key}.{name}", f"must be at most {MAX_MONEY:,g}; is a zero too many? (got {value!r})")
         else:
             targets[name] = float(value)
     return targets
