@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Sales & Marketing SLA dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    from dashboard.alerts import cli as alerts_cli
     from dashboard.compliance import cli as compliance_cli
     from dashboard.data_health import cli as data_health_cli
     from dashboard.facts import cli as facts_cli
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     _register(commands, "planner", planner_cli, "print the reverse-funnel plan for a revenue target", aliases=("plan",))
     _register(commands, "scoring-lab", scoring_lab_cli,
               "print the scoring lab's numbers for a proposed MQL threshold or rules", aliases=("scoring",))
+    _register(commands, "alerts", alerts_cli,
+              "evaluate the [[alerts]] rules and send what fired (exit 1 when anything fired)")
     _register(commands, "data-health", data_health_cli,
               "check the extracts and the config (exit 0 clean, 1 warnings, 2 errors)", aliases=("validate",))
     _register(commands, "facts", facts_cli, "build or refresh the facts the pages read (in the cache folder)")

@@ -35,6 +35,11 @@ RULE_OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "in", "not in")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TEAM_FUNCTIONS = ("marketing", "sales", "shared")
 TABLE_FORMATS = ("parquet", "csv")
+ALERT_CONDITIONS = ("off track", "at risk", "below", "above")  # "at risk" fires at risk or worse
+WEBHOOK_FORMATS = ("slack", "teams")
+# Measures an alert can watch besides the KPI catalogue, and those it can watch per rep.
+FOLLOW_UP_MEASURES = {"overdue_leads": "Leads overdue for first touch"}
+REP_MEASURES = ("first_touch_within_sla_rate", "min_attempts_met_rate", "overdue_leads")
 
 
 class ConfigError(Exception):
@@ -145,6 +150,26 @@ class CacheConfig:
 
 
 @dataclass(frozen=True)
+class AlertRule:
+    """One `[[alerts]]` rule: when a measure, for the company, a team or a rep, fires and where it goes."""
+
+    name: str
+    measure: str  # a KPI of the catalogue, or a follow-up measure of FOLLOW_UP_MEASURES
+    condition: str  # one of ALERT_CONDITIONS
+    threshold: float | None  # for "below" and "above", in the measure's unit (a rate as a fraction)
+    team: str | None = None
+    rep: str | None = None
+    webhook: str | None = None  # a Slack- or Teams-compatible incoming webhook URL
+    webhook_env: str | None = None  # or the environment variable that holds it
+    webhook_format: str = "slack"
+    email: tuple[str, ...] = ()
+
+    @property
+    def scope(self) -> str:
+        return f"rep {self.rep}" if self.rep else f"team {self.team}" if self.team else "company"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     company_name: str
@@ -156,6 +181,7 @@ class Config:
     # How a channel or segment value from the extracts reads on pages: "paid_search" -> "Paid search".
     display_names: dict[str, dict[str, str]] = field(default_factory=dict)
     email: MailSettings | None = None  # [email]: the SMTP server the report and the alerts send through
+    alerts: tuple[AlertRule, ...] = ()  # [[alerts]]: what `python -m dashboard alerts` watches
 
     def display_name(self, dimension: str, value) -> str:
         """The config's name for a channel or segment value, else the value in words
@@ -270,7 +296,8 @@ def _read_display_names(reader: "_Reader", raw: Any) -> dict[str, dict[str, str]
 
 def parse_config(raw: dict, path: Path) -> Config:
     reader = _Reader()
-    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names", "cache", "email"))
+    top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names", "cache", "email",
+                                 "alerts"))
     company = reader.table(top.get("company"), "company", ("name",))
     company_name = reader.value(company, "company", "name", str, default="Your company")
 
@@ -289,6 +316,7 @@ def parse_config(raw: dict, path: Path) -> Config:
 
     display_names = _read_display_names(reader, top.get("display_names"))
     email = _read_email(reader, top.get("email"), path.parent)
+    alerts = _read_alerts(reader, top.get("alerts"), teams)
 
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -302,6 +330,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         teams=tuple(teams),
         cache=cache,
         email=email,
+        alerts=tuple(alerts),
     )
 
 
@@ -745,6 +774,95 @@ def _read_email(reader: _Reader, raw: Any, config_dir: Path) -> MailSettings | N
                         sender=sender, ca_file=ca_path)
 
 
+def _read_alerts(reader: _Reader, raw: Any, teams: list[Team]) -> list[AlertRule]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        reader.problem("alerts", "must be a list of [[alerts]] blocks")
+        return []
+    allowed = ("name", "measure", "when", "team", "rep", "webhook", "webhook_env", "webhook_format", "email")
+    measures = tuple(KPIS) + tuple(FOLLOW_UP_MEASURES)
+    team_names = [team.name for team in teams]
+    rules = []
+    for index, block in enumerate(raw, start=1):
+        key = f"alerts[{index}]"
+        section = reader.table(block, key, allowed)
+        measure = reader.value(section, key, "measure", str, what="a KPI such as 'mql_to_sql_rate' or 'overdue_leads'")
+        if measure is not None and measure not in measures:
+            hint = difflib.get_close_matches(measure, measures, n=1)
+            reader.problem(f"{key}.measure", f"unknown measure {measure!r}"
+                           + (f"; did you mean {hint[0]!r}?" if hint else f"; use one of {', '.join(measures)}"))
+            measure = None
+        when = reader.value(section, key, "when", str, what='"off track", "at risk", "below 80 %" or "above 25"')
+        condition, threshold = _parse_alert_condition(reader, f"{key}.when", when, measure)
+        team = reader.value(section, key, "team", str, default=None)
+        if team is not None and team not in team_names:
+            reader.problem(f"{key}.team", f"{team!r} is not a team of the config; the [[teams]] are "
+                           f"{', '.join(map(repr, team_names)) or 'none'}")
+        rep = reader.value(section, key, "rep", str, default=None)
+        if rep is not None and team is not None:
+            reader.problem(f"{key}.rep", "give a team or a rep, not both")
+        if rep is not None and measure is not None and measure not in REP_MEASURES:
+            reader.problem(f"{key}.rep", f"a rep's alert watches a follow-up measure ({', '.join(REP_MEASURES)}), "
+                           f"not {measure!r}")
+        webhook = reader.value(section, key, "webhook", str, default=None,
+                               check=lambda v: None if v.startswith(("https://", "http://")) else "must be an http(s) URL")
+        webhook_env = reader.value(section, key, "webhook_env", str, default=None)
+        if webhook and webhook_env:
+            reader.problem(f"{key}.webhook_env", "give webhook or webhook_env, not both")
+        webhook_format = reader.value(section, key, "webhook_format", str, default="slack",
+                                      check=lambda v: None if v in WEBHOOK_FORMATS else f"must be one of {', '.join(WEBHOOK_FORMATS)}")
+        email = reader.value(section, key, "email", (str, list), default=[])
+        email = [email] if isinstance(email, str) else (email or [])
+        if any(not isinstance(address, str) or "@" not in address for address in email):
+            reader.problem(f"{key}.email", f"must be email addresses, got {email!r}")
+        name = reader.value(section, key, "name", str, default=None)
+        if measure is None or condition is None:
+            continue
+        label = KPIS[measure].label if measure in KPIS else FOLLOW_UP_MEASURES[measure]
+        rule = AlertRule(name="", measure=measure, condition=condition, threshold=threshold, team=team, rep=rep,
+                         webhook=webhook, webhook_env=webhook_env, webhook_format=webhook_format or "slack",
+                         email=tuple(email))
+        rules.append(AlertRule(**{**rule.__dict__, "name": name or f"{label} {when} ({rule.scope})"}))
+    names = [rule.name for rule in rules]
+    for duplicate in sorted({n for n in names if names.count(n) > 1}):
+        reader.problem("alerts", f"two alerts are named {duplicate!r}; give each a unique name")
+    return rules
+
+
+def _parse_alert_condition(reader: _Reader, key: str, when: str | None, measure: str | None
+                           ) -> tuple[str | None, float | None]:
+    if when is None:
+        return None, None
+    text = " ".join(when.strip().lower().split())
+    if text in ("off track", "at risk"):
+        if measure in FOLLOW_UP_MEASURES:
+            reader.problem(key, f"{measure} has no SLA target; use \"above N\"")
+            return None, None
+        return text, None
+    words = text.split(" ", 1)
+    if len(words) == 2 and words[0] in ("below", "above"):
+        number = words[1].replace(" ", "")
+        percent = number.endswith("%")
+        try:
+            value = float(number.rstrip("%"))
+        except ValueError:
+            value = None
+        if value is not None:
+            is_rate = measure in KPIS and KPIS[measure].unit == "rate"
+            if percent and not is_rate:
+                reader.problem(key, f"{measure} is not a rate; give a plain number, got {when!r}")
+                return None, None
+            if percent:
+                value /= 100
+            if is_rate and not 0 <= value <= 1:
+                reader.problem(key, f"a rate is a fraction: write {value:g} % or {value / 100:g}, got {when!r}")
+                return None, None
+            return words[0], value
+    reader.problem(key, f'must be "off track", "at risk", "below N" or "above N" (N such as 80 % or 0.8), got {when!r}')
+    return None, None
+
+
 def _check_team_references(reader: _Reader, data: DataConfig, teams: list[Team]) -> None:
     """Team names the data mapping gives reps must be [[teams]] names, or their reps fall out
     of every team view."""
@@ -763,6 +881,6 @@ def _check_team_references(reader: _Reader, data: DataConfig, teams: list[Team])
 
 
 __all__ = [
-    "Config", "ConfigError", "DataConfig", "FollowUp", "LeadDefinition", "Recycle", "ScoringRule",
+    "AlertRule", "Config", "ConfigError", "DataConfig", "FollowUp", "LeadDefinition", "Recycle", "ScoringRule",
     "SlaVersion", "TableSource", "Team", "load_config", "parse_config", "month_starts",
 ]
