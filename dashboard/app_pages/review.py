@@ -142,8 +142,7 @@ if scorecard.empty:
     st.info("No KPIs are owned by a team or have a target in the SLA config ([[teams]] kpis, [sla.targets]).")
 else:
     st.dataframe(_styled(scorecard), hide_index=True, key="review_scorecard", height=35 * (len(scorecard) + 1) + 3,
-                 column_config={**STATUS_COLUMN, "Note": st.column_config.TextColumn(width="medium"),
-                                "Teams": st.column_config.TextColumn(width="medium")})
+                 column_config=STATUS_COLUMN)
     for reason in status_reasons(review.scorecard):
         st.caption(reason)
     st.caption("Owner: the function whose teams list the KPI in the SLA config; a KPI listed by teams of more than "
@@ -155,7 +154,7 @@ else:
 st.subheader("Trends")
 if not review.trend.empty:
     st.plotly_chart(review_charts.trend_figure(review.trend, review.month), key="review_trend")
-left, right = st.columns([3, 2])
+left, right = st.columns([1, 1])
 if not review.durations.empty:
     left.plotly_chart(review_charts.durations_figure(review.durations, review.sales_cycle_target),
                       key="review_durations")
@@ -208,12 +207,8 @@ def records_section() -> None:
             st.caption(f"Showing the first {len(shown):,} of {choice.count:,} {record}s; the CSV has all of them.")
         else:
             st.caption(f"{choice.count:,} {record}{'' if choice.count == 1 else 's'}.")
-    columns = drilldown.display_columns(choice.key)
-    config = {column: label for column, label in columns.items()}
-    if "amount" in columns:
-        config["amount"] = st.column_config.NumberColumn(
-            "Amount", format={"USD": "dollar", "EUR": "euro"}.get(review.currency, "accounting"))
-    st.dataframe(shown, hide_index=True, key="review_records", column_order=list(columns), column_config=config)
+    st.dataframe(drilldown.display_records(shown, choice.key, selection.config.display_name, review.currency),
+                 hide_index=True, key="review_records")
     st.download_button(
         f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",
         lambda: csv_text(drilldown.records(database, choice.key, choice.start, choice.end, choice.filters)),

@@ -1,6 +1,8 @@
 """Team KPIs: the KPIs a team owns under the SLA, and the shared ones, against their targets,
 month by month, with the team's breakdowns and a leaderboard per rep."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -112,27 +114,31 @@ RATE_COLUMNS = ("visit_to_lead_rate", "lead_to_mql_rate", "mql_to_sql_rate", "re
 count = {"format": "localized"}
 if data.by_channel is not None:
     st.subheader("By channel")
-    st.plotly_chart(team_charts.channel_figure(data.by_channel), key="channel_chart")
+    channel_name = functools.partial(selection.config.display_name, "channel")
+    st.plotly_chart(team_charts.channel_figure(data.by_channel, channel_name), key="channel_chart")
     breakdown_columns = {
         "value": "Channel", "sessions": st.column_config.NumberColumn("Sessions", **count),
         "leads": st.column_config.NumberColumn("Leads", **count),
         "mqls": st.column_config.NumberColumn("MQLs", **count),
         "won_deals": st.column_config.NumberColumn("Won deals", **count),
-        "won_revenue": st.column_config.NumberColumn(f"Won revenue ({currency})", format="compact"),
+        "won_revenue": "Won revenue",
         "visit_to_lead_rate": st.column_config.NumberColumn("Visit → lead", **rate),
         "lead_to_mql_rate": st.column_config.NumberColumn("Lead → MQL", **rate),
-        "mql_to_sql_rate": st.column_config.NumberColumn("MQLs accepted (→ SQL)", **rate),
-        "recycle_rate": st.column_config.NumberColumn("MQLs recycled", **rate),
-        "disqualified_rate": st.column_config.NumberColumn("MQLs disqualified", **rate),
+        "mql_to_sql_rate": st.column_config.NumberColumn("Accepted", **rate, help="MQLs accepted: SQLs ÷ MQLs"),
+        "recycle_rate": st.column_config.NumberColumn("Recycled", **rate, help="MQLs handed back ÷ MQLs"),
+        "disqualified_rate": st.column_config.NumberColumn("Disqualified", **rate, help="MQLs disqualified ÷ MQLs"),
     }
     order = ["value", "sessions", "visit_to_lead_rate", "leads", "lead_to_mql_rate", "mqls", "mql_to_sql_rate",
              "recycle_rate", "disqualified_rate", "won_deals", "won_revenue"]
-    st.dataframe(formatting.as_percent_points(data.by_channel, RATE_COLUMNS), hide_index=True, key="channel_table",
+    st.dataframe(formatting.as_display(data.by_channel, RATE_COLUMNS, currency, channel_name), hide_index=True,
+                 key="channel_table",
                  column_order=order, column_config=breakdown_columns)
     st.caption("Events in the range, as in the funnel's period view: MQLs accepted = SQLs ÷ MQLs, recycled and "
                "disqualified = leads handed back or disqualified ÷ MQLs; won deals count through their lead's channel.")
     st.subheader("By segment")
-    st.dataframe(formatting.as_percent_points(data.by_segment, RATE_COLUMNS), hide_index=True, key="segment_table",
+    segment_name = functools.partial(selection.config.display_name, "segment")
+    st.dataframe(formatting.as_display(data.by_segment, RATE_COLUMNS, currency, segment_name), hide_index=True,
+                 key="segment_table",
                  column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
                  column_config={**breakdown_columns, "value": "Segment"})
     both = pd.concat([data.by_channel.assign(dimension="channel"), data.by_segment.assign(dimension="segment")])
@@ -146,17 +152,16 @@ if data.by_team is not None:
     left.plotly_chart(team_charts.team_revenue_figure(data.by_team, currency,
                                                       team.name if team.function == "sales" else None),
                       key="team_revenue_chart")
-    by_team = formatting.as_percent_points(data.by_team, RATE_COLUMNS)
+    by_team = formatting.as_display(data.by_team, RATE_COLUMNS, currency)
     team_columns = {
         "team": "Team", "quota_share": st.column_config.NumberColumn("Quota share", **rate),
-        "won_revenue": st.column_config.NumberColumn(f"Won ({currency})", format="compact"),
-        "quota": st.column_config.NumberColumn(f"Quota ({currency})", format="compact"),
+        "won_revenue": "Won", "quota": "Quota",
         "attainment": st.column_config.NumberColumn("Attained", **rate),
         "mql_to_sql_rate": st.column_config.NumberColumn("MQL → SQL", **rate),
         "sql_to_proposal_rate": st.column_config.NumberColumn("SQL → proposal", **rate),
         "proposal_to_won_rate": st.column_config.NumberColumn("Proposal → won", **rate),
         "win_rate": st.column_config.NumberColumn("Win rate", **rate),
-        "avg_deal_size": st.column_config.NumberColumn(f"Avg deal ({currency})", format="compact"),
+        "avg_deal_size": "Avg deal",
         "sales_cycle_days": st.column_config.NumberColumn("Cycle (days)", format="%.0f"),
         "first_touch_within_sla_rate": st.column_config.NumberColumn("First touch in SLA", **rate),
         "min_attempts_met_rate": st.column_config.NumberColumn("Attempts met", **rate),
@@ -183,8 +188,7 @@ if data.by_team is not None:
         "mql_to_sql_rate": st.column_config.NumberColumn("MQL → SQL", **rate),
         "proposals": "Proposals", "won_deals": "Won", "lost_deals": "Lost",
         "win_rate": st.column_config.NumberColumn("Win rate", **rate, help="Won ÷ (won + lost) in the range"),
-        "won_revenue": st.column_config.NumberColumn(f"Won revenue ({currency})", format="compact"),
-        "avg_deal_size": st.column_config.NumberColumn(f"Avg deal ({currency})", format="compact"),
+        "won_revenue": "Won revenue", "avg_deal_size": "Avg deal",
         "sales_cycle_days": st.column_config.NumberColumn("Cycle (days)", format="%.0f",
                                                           help="Median days from deal created to won"),
     }
@@ -207,8 +211,8 @@ if data.by_team is not None:
         sort = st.selectbox("Rank by", list(sorts), format_func=SORT_LABELS.get, key=key)
         st.query_params[f"sort_{name}"] = sort
         ranked = sort_leaderboard(board, sort)
-        st.dataframe(formatting.as_percent_points(ranked, RATE_COLUMNS), hide_index=True, key=f"leaderboard_{name}",
-                     column_config=rep_columns)
+        st.dataframe(formatting.as_display(ranked, RATE_COLUMNS, currency), hide_index=True, key=f"leaderboard_{name}",
+                     column_config=rep_columns, column_order=[c for c in ranked.columns if c != "rep_id"])
         st.download_button("Download this leaderboard (CSV)", csv_text(ranked), key=f"download_{name}",
                            file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),
                            mime="text/csv")

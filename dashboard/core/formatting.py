@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 
 import pandas as pd
 
@@ -15,7 +16,8 @@ STATUS_COLOURS = {"on track": "green", "at risk": "orange", "off track": "red", 
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, and pandas' NA and NaT (a nullable column's empty cell)."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def count(value, missing: str = "—") -> str:
@@ -93,6 +95,22 @@ def as_percent_points(frame: pd.DataFrame, columns) -> pd.DataFrame:
     for column in columns:
         if column in result:
             result[column] = pd.to_numeric(result[column], errors="coerce").astype(float) * 100
+    return result
+
+
+MONEY_COLUMNS = ("won_revenue", "quota", "avg_deal_size")
+
+
+def as_display(frame: pd.DataFrame, rate_columns, currency: str, name_of: Callable[[object], str] | None = None,
+               name_column: str = "value") -> pd.DataFrame:
+    """A copy for a table: rates as percentage points (formatted "%.1f %%"), amounts as they read
+    on the cards ($656k, $1.43M) and the names column by its display names."""
+    result = as_percent_points(frame, rate_columns)
+    for column in MONEY_COLUMNS:
+        if column in result:
+            result[column] = [money(value, currency) for value in result[column]]
+    if name_of is not None and name_column in result:
+        result[name_column] = [name_of(value) for value in result[name_column]]
     return result
 
 

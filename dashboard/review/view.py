@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.core import formatting
-from dashboard.funnel.domain import step_label
+from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
+from dashboard.funnel.domain import FunnelStep
 from dashboard.review.headlines import day_label
 from dashboard.review.data import MonthlyReview, is_filtered, month_label
 from dashboard.review.scorecard import OWNER_LABELS, ScorecardRow
@@ -117,14 +118,23 @@ def funnel_table(steps) -> pd.DataFrame:
     return pd.DataFrame({
         "Stage": [step.label for step in steps],
         "Count": [formatting.count(step.count) for step in steps],
+        # The stage a rate is measured from is named only when it is not the row above (a stage between is
+        # not tracked); the row order says the rest, and the table fits half a 1440 px page.
         "% of previous": [
-            f"{formatting.pct(step.rate_from_previous)} ({step_label(step)})" if step.rate_from_previous is not None
+            _rate_from_previous(step) if step.rate_from_previous is not None
             else step.note for step in steps  # "not tracked", "not split by team"
         ],
         "% of first": [formatting.pct(step.rate_from_first, 2, missing="") for step in steps],
         "SLA target": [formatting.pct(step.target, missing="") for step in steps],
         "Status": [step.status or "" for step in steps],
     })
+
+
+def _rate_from_previous(step: FunnelStep) -> str:
+    rate = formatting.pct(step.rate_from_previous)
+    if STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1:
+        return rate
+    return f"{rate} of {STAGE_LABELS[step.previous_stage]}"
 
 
 def forecast_table(review: MonthlyReview) -> pd.DataFrame | None:

@@ -4,6 +4,7 @@ in a test."""
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -58,9 +59,10 @@ def trend_figure(monthly: pd.DataFrame, currency: str = "USD", columns: int = 3)
     return figure
 
 
-def channel_figure(by_channel: pd.DataFrame) -> go.Figure:
-    """MQLs by channel with the share accepted as SQL and the share recycled."""
+def channel_figure(by_channel: pd.DataFrame, name_of: Callable[[object], str] = str) -> go.Figure:
+    """MQLs by channel (by display name) with the share accepted as SQL and the share recycled."""
     frame = by_channel.sort_values("mqls", ascending=False)
+    frame = frame.assign(value=[name_of(value) for value in frame["value"]])
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     figure.add_bar(x=frame["value"], y=frame["mqls"], name="MQLs", marker_color="#c5cae9",
                    hovertemplate="%{x}: %{y:,} MQLs<extra></extra>")

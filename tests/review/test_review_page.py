@@ -98,13 +98,13 @@ def test_filters_change_the_funnel_but_not_the_company_quota(reset_config):
 
 def test_the_records_behind_a_count_open_from_the_picker_and_the_url(reset_config):
     app = run_review({"month": "2026-03"})
-    assert sorted(records(app)["deal_id"]) == ["D1", "D2", "D4"]  # won deals in March, the default
+    assert sorted(records(app)["Deal"]) == ["D1", "D2", "D4"]  # won deals in March, the default
     app.selectbox(key="review_drill").select("lead:month").run()
     assert not app.exception
     assert len(records(app)) == 5
     assert app.query_params["drill"] == "lead:month"
     again = run_review({"month": "2026-03", "drill": "pipeline:cutoff"})
-    assert sorted(records(again)["deal_id"]) == ["D3", "D6"]
+    assert sorted(records(again)["Deal"]) == ["D3", "D6"]
 
 
 def test_page_kpis_and_report_agree_on_the_same_month(reset_config, tmp_path, capsys):
@@ -195,3 +195,11 @@ def test_the_date_range_is_left_out_on_the_review_and_kept_for_the_funnel(reset_
     assert not app.exception and app.title[0].value == "Monthly review: March 2026"
     app.switch_page("app_pages/funnel.py").run()
     assert app.date_input(key="date_range").value == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+def test_the_records_read_as_on_the_cards_with_no_none_cells(reset_config):
+    app = run_review({"month": "2026-03"})
+    deals = records(app).set_index("Deal")
+    assert deals.loc["D1", "Closed"].endswith("Mar 2026")  # a day, not a time to the second
+    assert deals.loc["D1", "Amount"].startswith("$")
+    assert "None" not in deals.to_numpy().ravel().tolist()

@@ -101,7 +101,7 @@ def test_team_kpis_page_shows_marketing_then_switches_to_a_sales_team(teams_conf
     values = metrics(app)
     assert values["Leads"] == "5" and values["MQLs"] == "3" and values["Lead → MQL"] == "60.0 %"
     assert values["Won revenue"] == "$37k"  # shared: D1 + D2 + D4
-    assert table(app, "sessions", "mqls").set_index("value").loc["paid", "mqls"] == 2
+    assert table(app, "sessions", "mqls").set_index("value").loc["Paid", "mqls"] == 2  # by display name
 
     app.segmented_control(key="team_kpis_team").set_value("East").run()
     assert not app.exception
