@@ -23,11 +23,18 @@ STATUS_TEXT = {
     planner.TOO_LATE: ":red[too late]", planner.NOT_PLANNED: "not planned",
 }
 
+
+
+def _whole(value) -> str:
+    return formatting.count(None if pd.isna(value) else round(value))
+
+
 selection = st.session_state.get("selection")
 st.title("Planner")
 if selection is None:
     st.stop()
 
+verdict_box = st.container()  # the verdict comes first; it is known once the widgets below are read
 top = st.columns([1.3, 1, 1.2, 1.3])
 trailing = top[2].slider(
     "Observed rates over the last", min_value=3, max_value=12, value=DEFAULT_TRAILING_MONTHS, key="plan_trailing",
@@ -42,13 +49,19 @@ except PlanError as error:
 
 currency = inputs.currency
 horizon_default = planner.plan_horizon(inputs.as_of, inputs.period_end)
-target = top[0].number_input(
-    f"Revenue target ({currency})", min_value=0, value=int(round(inputs.default_target)), step=100_000,
-    key="plan_target", bind="query-params",
-    help=f"Default: the quota left for {inputs.sla_name}, its quota minus the revenue won so far"
+default_target = round(inputs.default_target)
+target_text = top[0].text_input(
+    f"Revenue target ({currency})", value=f"{default_target:,}", key="plan_target", bind="query-params",
+    help=f"An amount such as 4,800,000, 4.8M or 750k. Default: the quota left for {inputs.sla_name}, its quota minus "
+         "the revenue won so far"
          + (f"; under the sidebar's filter, {formatting.pct(inputs.filter_share)} of it, the filter's share of the won "
             f"revenue of the last {trailing} months." if inputs.filter_share is not None else "."),
 )
+target = planner.parse_amount(target_text)
+if target is None:
+    top[0].error(f"Revenue target: {formatting.literal(target_text)} is not an amount; type one such as 4,800,000, "
+                 f"4.8M or 750k. Planning the default, {default_target:,}.")
+    target = float(default_target)
 months_left = top[1].number_input(
     "Months to plan", min_value=0, max_value=36, value=len(horizon_default.months), step=1, key="plan_months",
     bind="query-params", help=f"Default: the months left in {inputs.sla_name} after the as-of date.",
@@ -108,6 +121,7 @@ assumptions = planner.Assumptions(target=float(target), deal_size=float(deal_siz
 plan = planner.build_plan(inputs, assumptions)
 stage_table = planner.plan_frame(plan)
 
+verdict_box.markdown(f"### {planner.verdict_line(plan)}")
 VERDICT_BOXES[plan.verdict](plan.verdict_text)
 
 months_text = (f"{horizon.start:%b %Y} – {horizon.end:%b %Y}" if len(horizon.months) > 1
@@ -191,14 +205,15 @@ if planned:
             st.caption("A point counts only where the step is still ahead of the plan's wins: leads created now mostly "
                        "close after the period. One point is a large step on a small rate (2 % → 3 % is +50 %), so "
                        "the table also gives a lift of 10 % of each rate.")
-            st.dataframe(pd.DataFrame({
-                "Rate": sensitivity["step"],
-                "Now": [formatting.pct(v) for v in sensitivity["rate"]],
-                "Wins still ahead": [formatting.pct(v, 0) for v in sensitivity["share_still_ahead"]],
-                "+1 point": [formatting.money(v, currency) for v in sensitivity["revenue_per_point"]],
-                "+10 % of the rate": [formatting.money(v, currency) for v in sensitivity["revenue_per_10pct_lift"]],
-                "Points to close gap": [f"{v:,.1f}" if pd.notna(v) else "—" for v in sensitivity["points_to_close_gap"]],
-            }), hide_index=True)
+    if not sensitivity.empty:  # full width: its six columns do not fit half a 1440 px page
+        st.dataframe(pd.DataFrame({
+            "Rate": sensitivity["step"],
+            "Now": [formatting.pct(v) for v in sensitivity["rate"]],
+            "Wins still ahead": [formatting.pct(v, 0) for v in sensitivity["share_still_ahead"]],
+            "+1 point": [formatting.money(v, currency) for v in sensitivity["revenue_per_point"]],
+            "+10 % of the rate": [formatting.money(v, currency) for v in sensitivity["revenue_per_10pct_lift"]],
+            "Points to close gap": [f"{v:,.1f}" if pd.notna(v) else "—" for v in sensitivity["points_to_close_gap"]],
+        }), hide_index=True)
 
     st.subheader("The funnel already in place")
     st.caption(
@@ -210,17 +225,21 @@ if planned:
         "Stage": stage_table["stage"],
         "Status": stage_table["status"],
         "Due before the plan": [formatting.count(planner.ceil_count(v)) for v in stage_table["due_before_plan_start"]],
-        "Won deals relying on it": [f"{v:,.1f}" if pd.notna(v) else "—" for v in stage_table["won_deals_relying_on_funnel_in_place"]],
-        "Expected from what arrived": [f"{v:,.1f}" if pd.notna(v) else "—" for v in stage_table["won_deals_expected_from_funnel_in_place"]],
-        "Short by (won deals)": [f"{v:,.1f}" if pd.notna(v) else "—" for v in stage_table["shortfall_won_deals"]],
+        # Whole deals, as everywhere (94.9 reads 95); the CSV keeps the fractions.
+        "Wins relying on it": [_whole(v) for v in stage_table["won_deals_relying_on_funnel_in_place"]],
+        "Wins expected": [_whole(v) for v in stage_table["won_deals_expected_from_funnel_in_place"]],
+        "Short by (wins)": [_whole(v) for v in stage_table["shortfall_won_deals"]],
         "Catch-up volume": [("no volume can" if status == planner.TOO_LATE else formatting.count(planner.ceil_count(v)))
                             for v, status in zip(stage_table["catch_up_volume"], stage_table["status"])],
-        "New volume's wins in time": [formatting.pct(v, 0) for v in stage_table["in_time_share"]],
-    }), hide_index=True)
+        "New wins in time": [formatting.pct(v, 0) for v in stage_table["in_time_share"]],
+    }), hide_index=True, column_config={
+        "Wins expected": st.column_config.TextColumn(help="Won deals expected from the volume that did arrive"),
+        "New wins in time": st.column_config.TextColumn(help="The share of new volume's won deals that land in time"),
+    })
 
 st.subheader("Assumptions")
 assumptions_table = pd.DataFrame(
-    [{"assumption": "revenue target", "value": float(target), "source": "manual" if target != round(inputs.default_target) else "quota left" + (" x filter share" if inputs.filter_share is not None else "")},
+    [{"assumption": "revenue target", "value": float(target), "source": "manual" if target != default_target else "quota left" + (" x filter share" if inputs.filter_share is not None else "")},
      {"assumption": "average deal size", "value": deal_size, "source": size_choice if inputs.avg_deal_size else "manual"},
      {"assumption": "months planned", "value": horizon.effective_months, "source": months_text},
      {"assumption": "sales-sourced share of won revenue", "value": inputs.sales_sourced_revenue_share,

@@ -32,7 +32,7 @@ from typing import Mapping
 import pandas as pd
 
 from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
-from dashboard.core.formatting import pct
+from dashboard.core.formatting import money, pct
 from dashboard.funnel.domain import Filters
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
@@ -570,6 +570,38 @@ def _verdict(inputs: PlanInputs, assumptions: Assumptions, won_needed: float, st
         for plan in options[:2])
     return CATCH_UP, (f"Needs a catch-up to win {won_needed:,.0f} deals by {end}. {lead_in}: make up the difference "
                       f"from {start} with {listing}.{pace_text}{late_text}")
+
+
+# The verdict in the words the page opens with.
+VERDICT_HEADLINES = {
+    MET: "Target met", ON_SCHEDULE: "On schedule", CATCH_UP: "Needs a catch-up",
+    UNLIKELY: "Out of reach in practice", NOT_REACHABLE: "Out of reach", NO_PLAN: "No plan",
+}
+
+
+def verdict_line(plan: Plan) -> str:
+    """One line for the top of the page: the verdict, the target and the won deals it takes."""
+    headline = VERDICT_HEADLINES[plan.verdict]
+    assumptions = plan.assumptions
+    if plan.verdict in (MET, NO_PLAN) or not assumptions.horizon.months:
+        return f"{headline}."
+    end = f"{month_end(assumptions.horizon.end):%d %b %Y}"
+    return (f"{headline}: {money(assumptions.target, plan.currency)} by {end} takes "
+            f"{ceil_count(plan.won_deals_needed):,} won deals.")
+
+
+def parse_amount(text: str) -> float | None:
+    """An amount as a person types it: "4,826,830", "$4.83M", "4.8m", "750k", "1 200 000".
+    None when it is not an amount."""
+    cleaned = "".join(str(text).split()).replace(",", "").lstrip("$€£¥").removeprefix("R$").upper()
+    scale = {"K": 1_000, "M": 1_000_000}.get(cleaned[-1:], 1) if cleaned else 1
+    if scale != 1:
+        cleaned = cleaned[:-1]
+    try:
+        value = float(cleaned) * scale
+    except ValueError:
+        return None
+    return value if value >= 0 and value == value and value != float("inf") else None
 
 
 def _months_text(months: float) -> str:

@@ -243,3 +243,22 @@ def test_a_rate_improvement_counts_only_for_wins_whose_step_is_still_ahead():
     # and 10 × 1 × 0.01 ÷ 0.025 × 10,000 = 40,000.
     assert rows.loc["lead", "revenue_per_point"] == pytest.approx(12_500)
     assert rows.loc["won", "revenue_per_point"] == pytest.approx(40_000)
+
+
+@pytest.mark.parametrize("text, amount", [("4,826,830", 4_826_830), ("$4.83M", 4_830_000), ("4.8m", 4_800_000),
+                                          ("750k", 750_000), ("1 200 000", 1_200_000), ("0", 0)])
+def test_a_target_reads_as_people_type_amounts(text, amount):
+    assert planner.parse_amount(text) == amount
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "4.8 millions", "nan"])
+def test_what_is_not_an_amount_is_refused(text):
+    assert planner.parse_amount(text) is None
+
+
+def test_the_page_opens_with_a_one_line_verdict():
+    # Case A: 100,000 ÷ 10,000 = 10 won deals by the end of December, on schedule.
+    assert planner.verdict_line(build_plan(case_a(), assume(case_a()))) == (
+        "On schedule: $100k by 31 Dec 2026 takes 10 won deals.")
+    assert planner.verdict_line(build_plan(case_a(), assume(case_a(), target=0))) == "Target met."
+    assert planner.verdict_line(build_plan(case_a(), assume(case_a(), months_left=0))) == "Out of reach."
