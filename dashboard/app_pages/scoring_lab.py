@@ -1,5 +1,7 @@
 """Scoring lab: test lead-scoring rules and the MQL threshold on the leads of the range."""
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +12,8 @@ from dashboard.core.config import LeadDefinition
 from dashboard.scoring_lab.data import available_attributes, lab_shape
 from dashboard.scoring_lab import rule_editor
 from dashboard.scoring_lab import cache as lab_cache
-from dashboard.ui.state import current_database
+from dashboard.funnel.domain import latest_mature_range
+from dashboard.ui.state import current_database, is_default_range, use_range
 from dashboard.core.exports import csv_text
 
 selection = st.session_state.get("selection")
@@ -48,6 +51,23 @@ if groups.size == 0:
             f"({formatting.literal(selection.filters.describe())}): widen the date range in the sidebar.")
     st.stop()
 
+# Outcomes of leads still maturing read low, so the lab first opens on the latest months that have had
+# time to close, once a session, while the sidebar still shows its untouched default range.
+if not st.session_state.get("lab_range_defaulted"):
+    st.session_state["lab_range_defaulted"] = True
+    if data.maturity is not None and not data.maturity.is_mature and is_default_range(selection):
+        start, end = latest_mature_range(data.as_of, data.maturity.days_needed)
+        mature = dataclasses.replace(selection, start=start, end=end)
+        if lab_cache.lab(lab_cache.lab_key(mature, attributes, bounds)).groups.size:  # the data reaches back
+            use_range(selection.config, start, end)
+            st.session_state["lab_range_note"] = (start, end,
+                f"Showing leads created {start:%d %b %Y} – {end:%d %b %Y}, the latest six months whose leads have had "
+                f"time to close (three in four won deals close within {data.maturity.days_needed:.0f} days). Pick "
+                "another range in the sidebar.")
+            st.rerun()
+if (note := st.session_state.get("lab_range_note")) and note[:2] == (selection.start, selection.end):
+    st.info(note[2], icon=":material/date_range:")
+
 empty = [name for name in attributes if not groups.has_values(name)]
 if len(empty) == len(attributes):
     st.info("The scoring lab re-scores historical leads, but none of the leads of the range has a value for the "
@@ -79,7 +99,7 @@ if data.maturity is not None and not data.maturity.is_mature:
         "sidebar's date range to months that have had time to close."
     )
 
-controls = st.columns([3, 2.6, 1.4])
+controls = st.columns([2.4, 3.2, 1.4])
 SHORT_METHODS = {scoring_lab.BAND: "Nearest score band", scoring_lab.HAND_RAISERS: "Hand-raisers",
                  scoring_lab.NO_CONVERSION: "No conversion"}
 low, high = scoring_lab.score_range(proposed_rules)
@@ -136,6 +156,9 @@ flips[1].metric("Become MQLs", formatting.count(changes.became_mqls),
                 help="Leads that are MQLs under the proposal but not under the current definition.")
 flips[2].metric("Drop out", formatting.count(changes.dropped_out),
                 help="Leads that are MQLs under the current definition but not under the proposal.")
+if changes.leads_rescored == 0 and threshold != base_definition.mql_threshold:
+    st.caption(f"0 leads re-scored: moving the threshold ({base_definition.mql_threshold} → {threshold}) changes which "
+               "leads are MQLs, not their scores. Edit a rule to re-score leads.")
 
 st.subheader(f"Proposed vs current, {len(groups.months)} month(s) of leads")
 cur, new = current.total, proposed.total
@@ -216,17 +239,23 @@ monthly = proposed.monthly.merge(current.monthly[["month_start", "mqls", "mql_to
 st.dataframe(pd.DataFrame({
     "Month": pd.to_datetime(monthly["month_start"]).dt.strftime("%b %Y"),
     "Leads": [formatting.count(v) for v in monthly["leads"]],
-    "Handed off (history)": [formatting.count(v) for v in monthly["handed_off_in_history"]],
+    "Handed off": [formatting.count(v) for v in monthly["handed_off_in_history"]],
     "MQLs current": [formatting.count(v) for v in monthly["mqls_current"]],
     "MQLs proposed": [formatting.count(v) for v in monthly["mqls"]],
-    "of which estimated": [formatting.count(v) for v in monthly["mqls_estimated"]],
+    "Estimated": [formatting.count(v) for v in monthly["mqls_estimated"]],
     "MQL → SQL": [formatting.pct(v) for v in monthly["mql_to_sql_rate"]],
     "MQL → won": [formatting.pct(v) for v in monthly["mql_to_won_rate"]],
-    "Revenue captured": [formatting.money(o + e, currency) for o, e in
+    "Captured": [formatting.money(o + e, currency) for o, e in
                          zip(monthly["revenue_captured_observed"], monthly["revenue_captured_estimated"])],
-    "Revenue missed": [formatting.money(v, currency) for v in monthly["revenue_missed"]],
-    "MQLs per rep": [f"{v:,.1f}" if pd.notna(v) else "—" for v in monthly["mqls_per_rep"]],
-}), hide_index=True)
+    "Missed": [formatting.money(v, currency) for v in monthly["revenue_missed"]],
+    "Per rep": [f"{v:,.1f}" if pd.notna(v) else "—" for v in monthly["mqls_per_rep"]],
+}), hide_index=True, column_config={
+    "Handed off": st.column_config.TextColumn(help="Leads handed to sales in history, under the definition then"),
+    "Estimated": st.column_config.TextColumn(help="Proposed MQLs never handed off: their outcome is estimated"),
+    "Captured": st.column_config.TextColumn(help="Revenue of the proposed MQLs, observed plus estimated"),
+    "Missed": st.column_config.TextColumn(help="Revenue of leads the proposal leaves out"),
+    "Per rep": st.column_config.TextColumn(help="Proposed MQLs per rep working them"),
+})
 st.download_button("Download month by month (CSV)", csv_text(monthly), file_name="scoring_lab_by_month.csv",
                    mime="text/csv", key="download_lab_monthly")
 

@@ -8,6 +8,7 @@ measured from the last stage that is tracked.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -218,6 +219,17 @@ def cohort_maturity(range_end: dt.date, as_of: dt.date, lead_to_won_p75_days: fl
     if lead_to_won_p75_days is None:
         return Maturity(is_mature=True, days_observed=observed, days_needed=None)
     return Maturity(is_mature=observed >= lead_to_won_p75_days, days_observed=observed, days_needed=lead_to_won_p75_days)
+
+
+def latest_mature_range(as_of: dt.date, days_needed: float, months: int = 6) -> tuple[dt.date, dt.date]:
+    """The last `months` whole months whose leads have all had `days_needed` days to close by
+    `as_of`: the default range of a test on outcomes (the scoring lab)."""
+    mature_by = as_of - dt.timedelta(days=math.ceil(days_needed))
+    next_day = mature_by + dt.timedelta(days=1)
+    end = mature_by if next_day.day == 1 else mature_by.replace(day=1) - dt.timedelta(days=1)
+    first = end.replace(day=1)
+    index = first.year * 12 + first.month - 1 - (months - 1)
+    return dt.date(index // 12, index % 12 + 1, 1), end
 
 
 def maturing_reason(maturity: Maturity | None) -> str:

@@ -182,6 +182,18 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
                      as_of=as_of, filters=filters)
 
 
+def is_default_range(selection: "Selection") -> bool:
+    """The range is still the SLA period the sidebar opens on: nobody has picked one."""
+    return (selection.start, selection.end) == _sla_range(selection.config, selection.as_of, selection.sla.name)
+
+
+def use_range(config: Config, start: dt.date, end: dt.date) -> None:
+    """Set the sidebar's range (and the SLA version in force at its end) for the next run."""
+    state = st.session_state
+    state[KEPT_SLA] = (config.sla_for(end) or config.slas[-1]).name
+    state[KEPT_RANGE] = (start, end)
+
+
 def _kept_range(config: Config, as_of: dt.date) -> tuple[SlaVersion, tuple[dt.date, dt.date]]:
     """The SLA version and range while their widgets are not drawn (a range left half-picked
     falls back to the version's period)."""

@@ -1,6 +1,7 @@
 """AppTest for the planner and the scoring lab: each renders, and one interaction changes
 what it shows in the direction worked out by hand."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,22 @@ def test_scoring_lab_opens_a_shared_proposal_from_the_url(lab_config):
     # The same edit as above, read from a shared link: 11 leads re-scored, 8 new MQLs.
     assert metrics(app)["Leads re-scored"] == "11"
     assert metrics(app)["Become MQLs"] == "8"
+
+
+def test_scoring_lab_opens_on_the_latest_mature_range_of_the_sample(monkeypatch):
+    monkeypatch.delenv("SLA_CONFIG", raising=False)
+    app = open_page(LAB)
+    assert not app.exception
+    # As of 31 Oct 2026 three in four won deals close within 116 days of lead creation: leads created up to
+    # 7 Jul have had that long, so the latest six whole months are January to June 2026.
+    assert app.date_input(key="date_range").value == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    assert app.selectbox(key="sla").value == "FY2026 H1"  # the version in force over that range
+    assert any("latest six months whose leads have had time to close" in info.value for info in app.info)
+    assert not any("still maturing" in warning.value for warning in app.warning)
+
+
+def test_a_threshold_move_explains_why_no_lead_is_re_scored(lab_config):
+    app = open_page(LAB)
+    app.slider(key="lab_threshold").set_value(30).run()
+    assert metrics(app)["Leads re-scored"] == "0"
+    assert any(caption.value.startswith("0 leads re-scored: moving the threshold (50 → 30)") for caption in app.caption)

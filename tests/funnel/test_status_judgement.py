@@ -9,6 +9,7 @@ from dashboard.funnel.domain import (
     build_funnel,
     cohort_maturity,
     kpi_status,
+    latest_mature_range,
     maturing_reason,
     status_reasons,
 )
@@ -62,3 +63,11 @@ def test_scorecard_readings_do_not_judge_a_rate_above_100_pct():
     assert readings["sql_to_proposal_rate"].status_reason
     assert readings["mql_to_sql_rate"].status == "on track"
     assert kpi_status("days", 91, 75, False, 0.10) == ("off track", "")
+
+
+def test_the_latest_mature_range_is_the_last_six_whole_months_that_have_had_time_to_close():
+    # 31 Oct 2026 - 116 days = 7 Jul: June is the last whole month every lead of which is 116 days old.
+    assert latest_mature_range(dt.date(2026, 10, 31), 116) == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    # 31 Oct - 92 days = 31 Jul, a month end: July counts.
+    assert latest_mature_range(dt.date(2026, 10, 31), 92) == (dt.date(2026, 2, 1), dt.date(2026, 7, 31))
+    assert latest_mature_range(dt.date(2026, 3, 15), 10, months=3) == (dt.date(2025, 12, 1), dt.date(2026, 2, 28))
