@@ -72,9 +72,11 @@ rate_columns = {
     "p90_hours_to_first_touch": st.column_config.NumberColumn("90th pct h", format="%.1f"),
     "attempts_met_rate": st.column_config.NumberColumn("Attempt rule met", format="%.1f %%"),
 }
-count_columns = {"handed_off": "Handed off", "never_touched": "Never touched", "overdue_now": "Overdue now",
-                 "met": "Met", "breached_first_touch": "Late first touch", "breached_attempts": "Too few attempts",
-                 "still_open": "Still open"}
+count_columns = {  # 1,112 as on the cards
+    column: st.column_config.NumberColumn(label, format="localized") for column, label in {
+        "handed_off": "Handed off", "never_touched": "Never touched", "overdue_now": "Overdue now", "met": "Met",
+        "breached_first_touch": "Late first touch", "breached_attempts": "Too few attempts", "still_open": "Still open",
+    }.items()}
 
 st.subheader("By rep")
 by_rep = formatting.as_percent_points(data.by_rep, RATES).assign(
@@ -158,8 +160,9 @@ else:
     if lists.call_today.empty:
         st.info("No lead to call today: every untouched lead is past the recycle rule's days.")
     else:
-        st.markdown("**Call today**, freshest first: the sooner after hand-off a lead is called, the likelier it "
-                    "converts (see *response time and conversion* below).")
+        st.markdown("**Call today**: past the first-touch deadline first, then those with time left, each freshest "
+                    "first: the sooner after hand-off a lead is called, the likelier it converts (see *response time "
+                    "and conversion* below).")
         overdue_table(lists.call_today, "overdue_table")
     if not lists.recycle_now.empty:
         with st.expander(f"Recycle now: {len(lists.recycle_now):,} leads past the recycle rule, oldest first"):

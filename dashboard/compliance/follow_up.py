@@ -311,7 +311,7 @@ def overdue_now(evaluated: pd.DataFrame) -> pd.DataFrame:
 class OverdueLists:
     """The open, untouched leads a manager acts on, split by the recycle rule in force at hand-off."""
 
-    call_today: pd.DataFrame  # younger than the rule's days: freshest first, the most likely still to convert
+    call_today: pd.DataFrame  # younger than the rule's days: past the deadline first, each part freshest first
     recycle_now: pd.DataFrame  # at or past the rule's days: hand back to marketing; oldest first
 
     @property
@@ -323,14 +323,18 @@ class OverdueLists:
 def split_overdue(overdue: pd.DataFrame, rules: Mapping[str, FollowUpRule], as_of: dt.date) -> OverdueLists:
     """Open, untouched leads (`overdue_now`) in two lists. A lead older than the recycle rule's
     "not ready after" days should go back to marketing now rather than get a first call today.
-    Freshest first, because the sooner a lead is called after hand-off the likelier it converts
+    Calls past their first-touch deadline come first, then those with time left; each part
+    freshest first, because the sooner a lead is called after hand-off the likelier it converts
     (the page shows this data's conversion by response time)."""
     handed_off = pd.to_datetime(overdue["mql_at"])
     days = (pd.Timestamp(as_of) + pd.Timedelta(days=1) - handed_off).dt.days
     limit = overdue["sla_name"].map({name: rule.not_ready_after_days for name, rule in rules.items()})
     frame = overdue.assign(days_since_hand_off=days.astype("Int64"), recycle_after_days=limit.astype("Int64"))
     is_old = frame["days_since_hand_off"] >= frame["recycle_after_days"]
-    call = frame[~is_old].sort_values(["mql_at", "lead_id"], ascending=[False, True]).reset_index(drop=True)
+    is_late = frame["hours_overdue"] > 0
+    call = (frame[~is_old].assign(is_late=is_late[~is_old])
+            .sort_values(["is_late", "mql_at", "lead_id"], ascending=[False, False, True])
+            .drop(columns="is_late").reset_index(drop=True))
     recycle = frame[is_old].sort_values(["mql_at", "lead_id"]).reset_index(drop=True)
     return OverdueLists(call_today=call, recycle_now=recycle)
 

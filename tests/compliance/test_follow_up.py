@@ -258,16 +258,17 @@ def test_summarise_on_an_evaluated_frame_without_keys_counts_everything():
     assert row["first_touch_within_rate"] == pytest.approx(0.5) and row["attempts_met_rate"] == pytest.approx(1.0)
 
 
-def test_overdue_leads_split_into_call_today_freshest_first_and_recycle_now(june, follow_up_company):
+def test_overdue_leads_split_into_call_today_late_and_freshest_first_and_recycle_now(june, follow_up_company):
     lists = june.overdue_lists  # as of 19 June every untouched lead is younger than the 30-day rule
-    assert lists.call_today["lead_id"].tolist() == ["L07", "L16", "L13", "L06"]
-    assert lists.call_today["days_since_hand_off"].tolist() == [0, 7, 8, 9]  # L07: handed off 19 Jun 20:00 UTC
+    # past the deadline first (L16, L13, L06, freshest first), then L07 with 2 working hours left
+    assert lists.call_today["lead_id"].tolist() == ["L16", "L13", "L06", "L07"]
+    assert lists.call_today["days_since_hand_off"].tolist() == [7, 8, 9, 0]  # L07: handed off 19 Jun 20:00 UTC
     assert lists.late == 3 and lists.recycle_now.empty
     # On 10 July L06 (handed off 10 Jun 13:00 UTC) is 30 days old: hand it back rather than call it
     later = split_overdue(june.overdue, rules_for(follow_up_company.config), dt.date(2026, 7, 10))
     assert later.recycle_now["lead_id"].tolist() == ["L06"]
     assert later.recycle_now["days_since_hand_off"].tolist() == [30]
-    assert later.call_today["lead_id"].tolist() == ["L07", "L16", "L13"]
+    assert later.call_today["lead_id"].tolist() == ["L16", "L13", "L07"]
 
 
 def test_never_touched_is_reconciled_with_the_overdue_list(june):

@@ -70,7 +70,7 @@ def test_compliance_page_shows_the_hand_computed_june(follow_up_config):
     assert values["Overdue now"] == "3"
     assert values["Median working hours to first touch"] == "0.8 h"
     overdue = table(app, "Hours overdue")
-    assert overdue["Lead"].tolist() == ["L07", "L16", "L13", "L06"]  # call today: freshest first
+    assert overdue["Lead"].tolist() == ["L16", "L13", "L06", "L07"]  # call today: late first, each freshest first
 
 
 def test_choosing_a_rep_narrows_the_overdue_list_and_goes_into_the_url(follow_up_config):
