@@ -52,6 +52,7 @@ FORMAT_VERSION = 1  # part of every key: bump it when what a facts file holds ch
 @dataclass(frozen=True)
 class FactsSpec:
     name: str  # the view pages query, e.g. "hand_off_facts"
+    label: str  # what a progress bar calls it, e.g. "follow-up of each hand-off"
     tables: tuple[str, ...]  # the contract tables it reads: a file change elsewhere leaves it alone
     depends_on: Callable[[Database], object]  # the config parts it depends on (by repr): part of its key
     months: Callable[[Database], list[dt.date]]  # the months that hold facts (first days), oldest first
@@ -199,11 +200,11 @@ def ensure_facts(database: Database, spec: FactsSpec, progress: Progress | None 
                 for stale in folder.glob("month=*.parquet"):
                     stale.unlink()
             if progress:
-                progress(0, len(rebuild), spec.name)
+                progress(0, len(rebuild), spec.label)
             for done, (month, table) in enumerate(spec.build_months(database, rebuild), start=1):
                 _write_atomically(table, _month_file(folder, month))
                 if progress:
-                    progress(done, len(rebuild), f"{spec.name} {month:%Y-%m}")
+                    progress(done, len(rebuild), f"{spec.label}, {month:%b %Y}")
             wanted = {_month_file(folder, month).name for month in months}
             for path in folder.glob("month=*.parquet"):
                 if path.name not in wanted:

@@ -89,5 +89,6 @@ def show_facts_progress() -> None:
 def _progress_while_building(state: BuildState) -> None:
     if state.finished:
         return
-    st.progress(state.fraction, text=f"Preparing faster pages: {state.step or 'starting'} "
-                                     f"({state.done}/{state.total or '?'} months)")
+    months = f" ({state.done} of {state.total} months)" if state.total else ""
+    st.progress(state.fraction, text=f"Preparing faster pages: {state.step or 'starting'}{months}. "
+                                     "Pages show the same numbers meanwhile, a little slower.")

@@ -127,6 +127,7 @@ def _affected_from(database: Database, added: dict) -> dt.date | None:
 
 HAND_OFF_SPEC = FactsSpec(
     name=HAND_OFF_FACTS,
+    label="follow-up of each hand-off",
     tables=("leads", "touches", "deals", "reps"),
     depends_on=_depends_on,
     months=_months,

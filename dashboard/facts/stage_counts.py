@@ -75,6 +75,7 @@ def _sessions_affected_from(database: Database, added: dict) -> dt.date | None:
 
 STAGE_COUNTS_SPEC = FactsSpec(
     name=DAILY_STAGE_COUNTS,
+    label="daily stage counts",
     tables=("leads", "deals", "reps"),
     depends_on=lambda database: database.config.data,
     months=_months,
@@ -84,6 +85,7 @@ STAGE_COUNTS_SPEC = FactsSpec(
 )
 SESSIONS_SPEC = FactsSpec(
     name=DAILY_SESSIONS,
+    label="daily sessions",
     tables=("traffic",),
     depends_on=lambda database: database.config.data,
     months=_months,

@@ -7,6 +7,9 @@ Chromium, visits every page to warm the caches, then switches page through the s
 navigation `--repeat` times per page and times each switch from the click until the page has
 finished: the script stopped, nothing stale, its title shown and every visible chart drawn.
 A page that ends in an exception is listed under `pages_with_errors`: its times are of the error.
+It also reports the first visit after the server started (`first_visit_s`) and, after making
+sure the facts are on disk and restarting the server, the first visit after a restart
+(`first_visit_after_restart_s`).
 
 Needs the dev dependencies: `pip install -r requirements-dev.txt` and `apt-get install -y chromium`.
 """
@@ -26,7 +29,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from dashboard.tools.bench import REPO, bench_config, ensure_data, machine
+from dashboard.tools.bench import REPO, bench_config, cache_dir_for, ensure_data, machine
 from dashboard.core.config import DEFAULT_CONFIG_PATH
 
 CHROMIUM_ARGS = [
@@ -194,6 +197,22 @@ def measure(url: str, chromium: str, repeat: int, warmup_timeout_s: float, switc
             "pages_with_errors": [name for name, page_errors in errors.items() if page_errors]}
 
 
+def first_visit(url: str, chromium: str, timeout_s: float) -> float:
+    """Seconds from opening the app's address in a new browser until its first page has finished."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1200})
+            started = time.perf_counter()
+            page.goto(url + "/", timeout=timeout_s * 1000)
+            wait_finished(page, timeout_s)
+            return time.perf_counter() - started
+        finally:
+            browser.close()
+
+
 def note(errors: dict[str, list[str]], name: str, visit: str, shown: dict, progress) -> None:
     """A page that ended in an exception finished fast and wrong: its time is kept but flagged."""
     if shown.get("error"):
@@ -234,14 +253,27 @@ def run(args: argparse.Namespace) -> int:
     chromium = shutil.which(args.chromium) or args.chromium
     folder, _ = ensure_data(args.data_dir, args.leads, args.seed)
     config_path = bench_config(args.config, folder)
-    log_path = Path(tempfile.mkdtemp(prefix="bench-browser-")) / "streamlit.log"
+    os.environ["SLA_CACHE_FOLDER"] = str(cache_dir_for(args.data_dir))  # the server's facts, as `bench` keeps them
+    logs = Path(tempfile.mkdtemp(prefix="bench-browser-"))
+    log_path = logs / "streamlit.log"
     process, url = start_server(config_path, log_path)
     try:
         figures = measure(url, chromium, args.repeat, args.warmup_timeout, args.switch_timeout, progress=say)
     finally:
         stop_server(process)
+    # A restart with the facts on disk: what the first person to open the app after it waits for.
+    subprocess.run([sys.executable, "-m", "dashboard", "facts", "--config", str(config_path)], cwd=REPO, check=True,
+                   capture_output=True, timeout=3600)
+    process, url = start_server(config_path, logs / "streamlit-restarted.log")
+    try:
+        after_restart = first_visit(url, chromium, args.warmup_timeout)
+    finally:
+        stop_server(process)
+    say(f"first visit after a restart, facts on disk: {after_restart:.1f} s")
+    first_page = next(iter(figures["pages"].values()))
     report = {"machine": machine(), "leads": args.leads, "seed": args.seed, "repeat": args.repeat,
-              "data": str(folder), "server_log": str(log_path), **figures}
+              "data": str(folder), "server_log": str(log_path),
+              "first_visit_s": first_page["warmup_s"][0], "first_visit_after_restart_s": after_restart, **figures}
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -261,6 +293,8 @@ def print_table(report: dict) -> None:
     for name, figures in report["pages"].items():
         print(f"  {name:<22} {figures['median_s']:7.2f}s {figures['max_s']:7.2f}s   {figures['warmup_s'][0]:.1f} s")
     print(f"  slowest switch: {report['max_s']:.2f} s ({report['slowest_page']})")
+    print(f"  first visit after the server started: {report['first_visit_s']:.1f} s; after a restart with the "
+          f"facts on disk: {report['first_visit_after_restart_s']:.1f} s")
     for name in report["pages_with_errors"]:
         print(f"  ERROR: {name} ended in an exception ({len(report['pages'][name]['errors'])} visits), so its times "
               f"are of the error; the traceback is in {report['server_log']}")

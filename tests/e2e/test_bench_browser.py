@@ -24,6 +24,7 @@ def test_browser_bench_times_a_switch_to_every_page(tmp_path):
         assert figures["median_s"] > 0 and figures["max_s"] >= figures["median_s"], name
         assert figures["warmup_s"][0] > 0, name
     assert report["max_s"] == max(figures["max_s"] for figures in report["pages"].values())
+    assert report["first_visit_s"] > 0 and report["first_visit_after_restart_s"] > 0
     # coming back to a page must work too (the scoring lab once failed on the second visit)
     assert report["pages_with_errors"] == []
     assert (tmp_path / "leads-100000-seed-7" / "complete.json").is_file()

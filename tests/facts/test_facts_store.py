@@ -159,6 +159,6 @@ def test_progress_is_printed_on_a_terminal_and_not_on_a_pipe():
     assert terminal_progress(io.StringIO()) is None
     terminal = Terminal()
     progress = terminal_progress(terminal)
-    progress(0, 2, "hand_off_facts")
-    progress(2, 2, "hand_off_facts 2026-10")
-    assert "hand_off_facts 2026-10 (2/2 months)\n" in terminal.getvalue()
+    progress(0, 2, "daily sessions")
+    progress(2, 2, "daily sessions, Oct 2026")
+    assert "daily sessions, Oct 2026 (2/2 months)\n" in terminal.getvalue()
