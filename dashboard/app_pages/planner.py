@@ -12,6 +12,7 @@ from dashboard.core.contract import STAGE_LABELS
 from dashboard.planner.domain import MANUAL, OBSERVED, SLA_TARGET
 from dashboard.planner.data import DEFAULT_TRAILING_MONTHS, PlanError
 from dashboard.planner import cache as planner_cache
+from dashboard.review import cache as review_cache
 from dashboard.core.exports import csv_text
 
 VERDICT_BOXES = {
@@ -176,12 +177,15 @@ if planned:
         if expected is not None:
             gap = plan.revenue_gap
             decisive = planner.decisive_stage(plan.stages)
-            st.metric(f"Expected by {planner.month_end(horizon.end):%d %b %Y} at today's run rate",
+            st.metric(f"Run-rate scenario to {planner.month_end(horizon.end):%d %b %Y}",
                       formatting.money(expected, currency),
                       delta=f"{formatting.money(-gap, currency)} vs target" if gap else None,
                       help=f"Won deals the {planner.noun(decisive.stage)} already in flight should bring in the plan's "
                            f"months, plus those of {planner.noun(decisive.stage)} at today's run rate that close in "
-                           "time, at the assumed rates and lags, times the deal size.")
+                           "time, at the assumed rates and lags, times the deal size. A scenario, not the forecast.")
+            forecast = review_cache.period_forecast(selection)
+            if comparison := planner.scenario_against_forecast(plan, inputs, forecast.total if forecast else None):
+                st.caption(comparison)
             if gap and gap > 0 and deal_size:
                 behind = min(decisive.shortfall_wins * deal_size, gap)
                 st.caption(

@@ -88,7 +88,8 @@ if att is not None:
                 "Weight": st.column_config.TextColumn(help="The share of such pipeline's value won within the same "
                                                       "number of days, in the past"),
             })
-            st.caption(att.forecast.explanation)
+            for note in review_view.forecast_notes(review):
+                st.caption(note)
         else:
             st.markdown(f"**{att.sla_name} has ended.** Its result is final: "
                         f"{formatting.money(att.won_to_date, review.currency)}, "

@@ -590,6 +590,24 @@ def verdict_line(plan: Plan) -> str:
             f"{ceil_count(plan.won_deals_needed):,} won deals.")
 
 
+def scenario_against_forecast(plan: Plan, inputs: PlanInputs, forecast_total: float | None) -> str:
+    """The planner's run-rate scenario for the period beside the monthly review's forecast, with
+    why they differ; empty when they do not cover the same thing (a filtered plan, or a plan
+    that does not end with the period)."""
+    expected = plan.expected_revenue_at_run_rate
+    horizon = plan.assumptions.horizon
+    if (forecast_total is None or expected is None or inputs.won_to_date is None or inputs.filter_share is not None
+            or not horizon.months or month_end(horizon.end) != inputs.period_end):
+        return ""
+    scenario = inputs.won_to_date + expected
+    gap = scenario - forecast_total
+    return (f"Run-rate scenario, not the forecast: with the {money(inputs.won_to_date, plan.currency)} won so far it "
+            f"comes to {money(scenario, plan.currency)} for {inputs.sla_name}, {money(abs(gap), plan.currency)} "
+            f"{'above' if gap > 0 else 'below'} the monthly review's forecast of {money(forecast_total, plan.currency)}. "
+            "The scenario keeps today's stage volumes flowing through the assumed rates and lags; the forecast weights "
+            "today's open pipeline by how such pipeline closed in the past, plus new deals at the usual pace.")
+
+
 def parse_amount(text: str) -> float | None:
     """An amount as a person types it: "4,826,830", "$4.83M", "4.8m", "750k", "1 200 000".
     None when it is not an amount."""

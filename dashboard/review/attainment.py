@@ -253,6 +253,31 @@ def forecast(
 
 
 @dataclass(frozen=True)
+class RunRateScenario:
+    """Won so far continued at the period's daily pace: a scenario shown beside the forecast,
+    never instead of it."""
+
+    total: float
+    difference: float  # scenario minus forecast
+    explanation: str
+
+
+def run_rate_scenario(fc: Forecast, currency: str = "USD") -> RunRateScenario | None:
+    """The run-rate projection next to a pipeline forecast, with the difference explained; none
+    when the forecast is the run rate itself or the period has ended."""
+    if fc.method != "pipeline":
+        return None
+    difference = fc.run_rate_total - fc.total
+    side = "above" if difference > 0 else "below"
+    explanation = (
+        f"Run-rate scenario: won so far {formatting.money(fc.won_to_date, currency)} continued at the period's daily "
+        f"pace for the {fc.horizon_days} days left = {formatting.money(fc.run_rate_total, currency)}, "
+        f"{formatting.money(abs(difference), currency)} {side} the forecast. It projects past wins forward and "
+        "ignores how much of today's open pipeline is likely to close, so it is not the forecast.")
+    return RunRateScenario(total=fc.run_rate_total, difference=difference, explanation=explanation)
+
+
+@dataclass(frozen=True)
 class Attainment:
     """Revenue against the quota of the SLA version in force at the cutoff."""
 

@@ -23,6 +23,16 @@ def _review(config_file: str, version: str, month: dt.date, filters: tuple) -> r
     return review.monthly_review(current_database(), month, Filters(*filters), _months(config_file, version))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _period_forecast(config_file: str, version: str, cutoff: dt.date):
+    return review.period_forecast(current_database(), cutoff)
+
+
+def period_forecast(selection: Selection):
+    """The review's forecast for the period in force on the as-of date."""
+    return _period_forecast(str(selection.config.path), selection.data_version, selection.as_of)
+
+
 def months(selection: Selection) -> review.ReviewMonths:
     return _months(str(selection.config.path), selection.data_version)
 

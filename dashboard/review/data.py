@@ -35,6 +35,7 @@ from dashboard.review.attainment import (
     month_end,
     quota_through,
     range_targets,
+    run_rate_scenario,
     sla_spans,
     snapshot_moments,
 )
@@ -239,6 +240,16 @@ def _forecast(database: Database, sla: SlaVersion, cutoff: dt.date, won_to_date:
         stages, new_won = _pipeline_at(database, moment, moment + dt.timedelta(days=horizon))
         history.append(PipelineSnapshot(stages=stages, new_won_amount=new_won))
     return forecast(won_to_date, sla.quota, elapsed, horizon, now, history, sla.currency), open_deals
+
+
+def period_forecast(database: Database, cutoff: dt.date) -> Forecast | None:
+    """The monthly review's forecast for the SLA period in force at `cutoff` (company-wide, as the
+    quota is), for pages that show a projection of their own beside it (the planner)."""
+    sla = database.config.sla_for(cutoff)
+    if sla is None or not database.catalog.revenue_tracked:
+        return None
+    won_to_date = metrics.revenue_summary(database, sla.start, cutoff).won_revenue
+    return _forecast(database, sla, cutoff, won_to_date, review_months(database).first)[0]  # as the review does
 
 
 def comparison_range(month: dt.date, cutoff: dt.date, months_back: int) -> tuple[dt.date, dt.date]:
@@ -446,7 +457,11 @@ def review_payload(review: MonthlyReview) -> dict:
             "total": _clean(fc.total), "method": fc.method, "attainment_rate": _clean(fc.attainment_rate),
             "won_to_date": _clean(fc.won_to_date), "pipeline_expected": _clean(fc.pipeline_expected),
             "new_deals_expected": _clean(fc.new_deals_expected), "horizon_days": fc.horizon_days,
-            "windows": fc.windows, "run_rate_total": _clean(fc.run_rate_total),
+            "windows": fc.windows,
+            # Not a second forecast: the run rate, labelled as a scenario, with its difference from the forecast.
+            "run_rate_scenario": None if (scenario := run_rate_scenario(fc, review.currency)) is None else {
+                "total": _clean(scenario.total), "difference_from_forecast": _clean(scenario.difference),
+                "explanation": scenario.explanation},
             "stages": [{"stage": s.stage, "open_deals": s.open_deals, "open_amount": _clean(s.open_amount),
                         "win_rate": _clean(s.win_rate), "expected": _clean(s.expected)} for s in fc.stages],
             "explanation": fc.explanation,

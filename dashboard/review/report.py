@@ -28,6 +28,7 @@ from dashboard.review.view import (
     STATUS_STYLES,
     attainment_figures,
     durations_table,
+    forecast_notes,
     forecast_table,
     funnel_table,
     period_months_table,
@@ -211,7 +212,8 @@ def render_report(review: MonthlyReview, health=None, paper: str | None = None) 
         parts.append(chart(review_charts.cumulative_figure(review)))
         table = forecast_table(review)
         if table is not None:
-            parts.append(f"<h3>How the forecast is made</h3><p>{_e(att.forecast.explanation)}</p>")
+            parts.append("<h3>How the forecast is made</h3>"
+                         + "".join(f"<p>{_e(note)}</p>" for note in forecast_notes(review)))
             parts.append(_table(table, status_column=None))
         parts.append(f"<h3>{_e(att.sla_name)} month by month</h3>")
         parts.append(_table(period_months_table(review), status_column=None))

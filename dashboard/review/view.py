@@ -11,6 +11,7 @@ import pandas as pd
 from dashboard.core import formatting
 from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
 from dashboard.funnel.domain import FunnelStep
+from dashboard.review.attainment import run_rate_scenario
 from dashboard.review.headlines import day_label
 from dashboard.review.data import MonthlyReview, is_filtered, month_label
 from dashboard.review.scorecard import OWNER_LABELS, ScorecardRow
@@ -155,7 +156,18 @@ def forecast_table(review: MonthlyReview) -> pd.DataFrame | None:
         rows.append((f"Run rate, {fc.horizon_days} days", "", "", money(fc.total - fc.won_to_date)))
     rows.append((f"Forecast to {day_label(att.period_end)}", "", "", money(fc.total)))
     rows.append(("Quota", "", "", money(att.period_quota)))
+    if (scenario := run_rate_scenario(fc, currency)) is not None:
+        rows.append(("Run-rate scenario (not the forecast)", "", "", money(scenario.total)))
     return pd.DataFrame(rows, columns=["Part", "Open deals · value", "Weight", "Expected"])
+
+
+def forecast_notes(review: MonthlyReview) -> list[str]:
+    """How the forecast is made and, beside it, the run-rate scenario with the difference explained."""
+    att = review.attainment
+    if att is None or att.forecast is None or att.forecast.method == "final":
+        return []
+    scenario = run_rate_scenario(att.forecast, review.currency)
+    return [att.forecast.explanation] + ([scenario.explanation] if scenario else [])
 
 
 def period_months_table(review: MonthlyReview) -> pd.DataFrame:

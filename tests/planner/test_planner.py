@@ -262,3 +262,15 @@ def test_the_page_opens_with_a_one_line_verdict():
         "On schedule: $100k by 31 Dec 2026 takes 10 won deals.")
     assert planner.verdict_line(build_plan(case_a(), assume(case_a(), target=0))) == "Target met."
     assert planner.verdict_line(build_plan(case_a(), assume(case_a(), months_left=0))) == "Out of reach."
+
+
+def test_the_planners_run_rate_scenario_is_set_beside_the_reviews_forecast():
+    plan = build_plan(case_a(), assume(case_a()))
+    # Proposals at today's 16 a month × 2 months × 0.25 = 8 wins × $10k = $80k, + $400k won so far = $480k.
+    assert plan.expected_revenue_at_run_rate == pytest.approx(80_000)
+    text = planner.scenario_against_forecast(plan, case_a(), 470_000)
+    assert text.startswith("Run-rate scenario, not the forecast: with the $400k won so far it comes to $480k for H2, "
+                           "$10k above the monthly review's forecast of $470k.")
+    assert planner.scenario_against_forecast(plan, case_a(), None) == ""
+    shorter = build_plan(case_a(), assume(case_a(), months_left=1))  # ends in November, not with the period
+    assert planner.scenario_against_forecast(shorter, case_a(), 470_000) == ""

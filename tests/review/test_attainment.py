@@ -18,6 +18,7 @@ from dashboard.review.attainment import (
     quota_by_month,
     quota_through,
     range_targets,
+    run_rate_scenario,
     sla_spans,
     snapshot_moments,
 )
@@ -136,6 +137,17 @@ def test_forecast_weights_open_pipeline_by_its_stage_history_and_adds_new_deals(
     assert fc.method == "pipeline" and fc.windows == 2
     assert fc.run_rate_total == pytest.approx(113_687.5)  # 17,000 + 17,000 / 16 × 91
     assert "91 days" in fc.explanation and "30.0 %" in fc.explanation
+
+
+def test_the_run_rate_is_a_scenario_beside_the_forecast_with_the_difference_explained():
+    fc = forecast(17_000, 350_000, elapsed_days=16, horizon_days=91, pipeline_now=NOW, history=HISTORY)
+    scenario = run_rate_scenario(fc)
+    assert scenario.total == pytest.approx(113_687.5) and scenario.difference == pytest.approx(90_687.5)
+    assert scenario.explanation.startswith("Run-rate scenario: won so far $17k continued")
+    assert "= $114k, $91k above the forecast" in scenario.explanation and "not the forecast" in scenario.explanation
+    # when the forecast is the run rate itself, or the result, there is no second figure
+    assert run_rate_scenario(forecast(17_000, 350_000, 16, 91, pipeline_now=NOW, history=[])) is None
+    assert run_rate_scenario(forecast(340_000, 350_000, 107, 0, pipeline_now=NOW, history=HISTORY)) is None
 
 
 def test_forecast_with_no_won_deals_yet_is_the_pipeline_and_new_deals_alone():

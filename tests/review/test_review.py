@@ -199,3 +199,20 @@ def test_the_period_month_by_month_owes_only_its_own_days(reset_company):  # noq
     assert rows.loc[D(2026, 4, 1), "quota"] == pytest.approx(87_500 * 10 / 30)
     assert rows.loc[D(2026, 4, 1), "won_revenue"] == 4_000
     assert list(rows.index) == [D(2026, 3, 1), D(2026, 4, 1)]
+
+
+def test_one_forecast_everywhere_and_the_run_rate_only_as_a_labelled_scenario(reset_company):  # noqa: F811
+    from dashboard.review import view
+
+    r = review.monthly_review(reset_company, D(2026, 4, 1))
+    fc = r.attainment.forecast
+    payload = review.review_payload(r)["forecast"]
+    assert "run_rate_total" not in payload and payload["total"] == pytest.approx(62_000)
+    assert payload["run_rate_scenario"]["total"] == pytest.approx(fc.run_rate_total)
+    assert payload["run_rate_scenario"]["difference_from_forecast"] == pytest.approx(fc.run_rate_total - 62_000)
+    table = view.forecast_table(r)
+    assert table["Part"].iloc[-1] == "Run-rate scenario (not the forecast)"
+    notes = view.forecast_notes(r)
+    assert notes[0] == fc.explanation and notes[1].startswith("Run-rate scenario:")
+    # the planner's comparison reads the same forecast
+    assert review.period_forecast(reset_company, r.cutoff).total == pytest.approx(fc.total)
