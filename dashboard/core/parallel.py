@@ -13,14 +13,22 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from dashboard.core import run_bound
+
 
 def concurrently(*work: Callable[[], Any]) -> list[Any]:
     """The results of `work`, in order; the first exception raised is raised here."""
     if len(work) <= 1:
         return [item() for item in work]
     # A pool per call, not a shared one: work that itself calls this cannot starve the pool.
+    bound = run_bound.current()  # the page run's time limit holds in its workers too
+
+    def bounded(item: Callable[[], Any]) -> Any:
+        with run_bound.carried(bound):
+            return item()
+
     with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="query") as pool:
-        futures = [pool.submit(item) for item in work]
+        futures = [pool.submit(bounded, item) for item in work]
         return [future.result() for future in futures]
 
 

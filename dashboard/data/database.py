@@ -20,11 +20,12 @@ from duckdb import ColumnExpression, FunctionExpression
 
 from dashboard.core.cache_folder import cache_folder
 from dashboard.core.config import Config
+from dashboard.core import run_bound
 from dashboard.core.parallel import Foreground
 from dashboard.data.catalog import Catalog
 from dashboard.data.files import data_version
 from dashboard.data.models import build_models
-from dashboard.data.problems import Problem, first_line
+from dashboard.data.problems import DataError, Problem, first_line
 from dashboard.data.sql import load_query, query_parameters
 from dashboard.data.views import ContractViews
 
@@ -153,14 +154,37 @@ class Database:
         bound = {key: params[key] for key in needed}
         if self._is_background():
             self.foreground.wait_for_quiet()
-            return self._run(sql, bound)
+            return self._run_checked(name, sql, bound)
         with self.foreground.working():
+            return self._run_checked(name, sql, bound)
+
+    def _run_checked(self, name: str, sql: str, bound: dict) -> pd.DataFrame:
+        """The query's result. A file whose footer reads but whose data pages do not fails only
+        when a query reaches those pages: the damaged tables are then left out (as the data
+        health check does) and the query runs again, so the page shows them as not tracked and
+        the banner says why, from the first read on."""
+        try:
             return self._run(sql, bound)
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as error:
+            damaged = [problem for problem in self.unreadable_tables() if problem.table in self.catalog.tracked_tables]
+            if not damaged:
+                raise DataError(f"The query {name} failed on the extracts ({first_line(error)}); open Data health "
+                                "to see which file is at fault.") from None
+            self.leave_out(damaged)
+        try:
+            return self._run(sql, bound)
+        except duckdb.Error as error:
+            raise DataError(f"The query {name} failed on the extracts ({first_line(error)}); open Data health "
+                            "to see which file is at fault.") from None
 
     def _run(self, sql: str, bound: dict) -> pd.DataFrame:
+        run_bound.check()
         cursor = self._connection.cursor()
         try:
-            return arrow_to_pandas(cursor.sql(sql, params=bound).to_arrow_table())
+            with run_bound.interruptible(cursor):
+                return arrow_to_pandas(cursor.sql(sql, params=bound).to_arrow_table())
         finally:
             cursor.close()
 
@@ -215,7 +239,6 @@ def database_for(config: Config) -> Database:
 
 def date_range_params(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:
     """Bind a [start, end] range of whole days as a half-open timestamp range."""
-    return {
-        "start": dt.datetime.combine(start, dt.time()),
-        "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time()),
-    }
+    # The last day a date can be (a link's end=9999-12-31) has no next day: end at its last instant.
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time()) if end < dt.date.max else dt.datetime.max
+    return {"start": dt.datetime.combine(start, dt.time()), "end": after}

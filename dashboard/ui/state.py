@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.funnel import data as metrics
+from dashboard.core import formatting
 from dashboard.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, SlaVersion, load_config
 from dashboard.data import Database, database_for
 from dashboard.funnel.domain import Filters
@@ -70,18 +71,41 @@ class Selection:
         return (self.filters.channel, self.filters.segment, self.filters.team)
 
 
+# The shared link the session opened with, kept before the run draws anything. A click on another
+# page can come as soon as the navigation is drawn, cutting the first run short, and the page it
+# opens has lost the link's query string: the selection is then still made from the link.
+LINK = "opening_link"
+LINK_NOTE = "link_range_note"
+LINK_PARAMETERS = ("sla", "start", "end", *FILTER_LABELS)
+# The dates a range may take (the date input's bounds): beyond them a date is a typo, and the
+# day after 9999-12-31 does not exist for the date arithmetic of the pages.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def remember_link() -> None:
+    """First thing in every run: keeps the query string of the session's first run."""
+    if LINK not in st.session_state:
+        st.session_state[LINK] = {name: st.query_params.get(name) for name in LINK_PARAMETERS}
+
+
 def _from_url(name: str, choices: list[str] | None = None) -> str | None:
-    value = st.query_params.get(name)
+    value = (st.session_state.get(LINK) or {}).get(name) or st.query_params.get(name)
     if value is None or (choices is not None and value not in choices):
         return None
     return value
 
 
 def _url_date(name: str) -> dt.date | None:
+    text = _from_url(name)
     try:
-        return dt.date.fromisoformat(st.query_params.get(name, ""))
+        day = dt.date.fromisoformat(text or "")
     except ValueError:
         return None
+    if not EARLIEST <= day <= LATEST:
+        st.session_state[LINK_NOTE] = (f"The link's {name} date {text} is outside {EARLIEST:%Y}–{LATEST:%Y}; "
+                                       "showing the SLA period instead.")
+        return None
+    return day
 
 
 # The SLA version and date range live under keys no widget owns. Streamlit drops a widget's
@@ -146,13 +170,14 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
             state["kept_" + dimension] = _from_url(dimension, values.get(dimension, [])) or ALL
 
     with st.sidebar:
-        st.caption(f"{config.company_name} · data as of **{as_of:%d %b %Y}**")
+        st.caption(f"{formatting.literal(config.company_name)} · data as of **{as_of:%d %b %Y}**")
         if date_range:
             state["sla"], state["date_range"] = state[KEPT_SLA], tuple(state[KEPT_RANGE])
             st.selectbox("SLA version", names, key="sla", on_change=_sla_changed, args=(config, as_of),
                          help="Each SLA version has its own period, quota, lead definition and targets.")
             sla = config.sla_named(state["sla"])
             picked = st.date_input("Date range", key="date_range", format="YYYY-MM-DD", on_change=_range_changed,
+                                   min_value=EARLIEST, max_value=LATEST,
                                    help=f"Defaults to the SLA period, up to the data's as-of date ({as_of}).")
             if not isinstance(picked, (tuple, list)) or len(picked) != 2:
                 st.info("Pick the last day of the range.")
@@ -162,6 +187,8 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
             if controls:
                 st.caption("This page picks its own month and judges it by the SLA version in force then; "
                            "the filters below apply.")
+        if note := state.pop(LINK_NOTE, None):
+            st.warning(formatting.literal(note))
         start, end = picked
         chosen = {dimension: _choice(dimension, label, values.get(dimension, []))
                   for dimension, label in FILTER_LABELS.items() if dimension in controls}
