@@ -92,8 +92,13 @@ st.caption(
 rate_values: dict[str, float | None] = {}
 rate_sources: dict[str, str] = {}
 with st.container(border=True):
-    st.markdown(f"**Conversion rates**: observed over the last {trailing} months ({inputs.window_start:%d %b %Y} – "
-                f"{inputs.window_end:%d %b %Y}), the SLA target, or your own")
+    rate_start = inputs.rate_window_start or inputs.window_start
+    observed_over = (f"over the last {trailing} months ({inputs.window_start:%d %b %Y} – {inputs.window_end:%d %b %Y})"
+                     if rate_start == inputs.window_start else
+                     f"from {rate_start:%d %b %Y} to {inputs.window_end:%d %b %Y}, under the lead definition in force")
+    st.markdown(f"**Conversion rates**: observed {observed_over}, the SLA target, or your own")
+    if inputs.rate_window_note:
+        st.caption(inputs.rate_window_note)
     for rate in inputs.rates:
         label, choice, shown, note = st.columns([1.2, 2.2, 1.4, 3.2], vertical_alignment="center")
         label.markdown(f"**{rate.label}**")

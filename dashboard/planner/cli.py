@@ -110,6 +110,8 @@ def plan_payload(plan: planner.Plan, inputs: planner.PlanInputs) -> dict:
         "assumptions": {
             "trailing_months": inputs.trailing_months,
             "window": [inputs.window_start.isoformat(), inputs.window_end.isoformat()],
+            "rate_window": [(inputs.rate_window_start or inputs.window_start).isoformat(), inputs.window_end.isoformat()],
+            "rate_window_note": inputs.rate_window_note,
             "rates": [{
                 "step": rate.label, "stage": rate.stage, "from_stage": rate.from_stage,
                 "rate": plan.assumptions.rates.get(rate.stage), "source": plan.assumptions.rate_sources.get(rate.stage),

@@ -5,6 +5,7 @@ and hands their results to the pure arithmetic in `planner.py`."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 import pandas as pd
 
@@ -63,6 +64,33 @@ def monthly_quota(config: Config) -> dict[dt.date, float]:
     return amounts
 
 
+MIN_RATE_WINDOW_DAYS = 28  # less of the current lead definition than this is too little to measure rates on
+
+
+def rate_window(slas: Sequence[SlaVersion], window_start: dt.date, as_of: dt.date) -> tuple[dt.date, str]:
+    """Where the observed conversion rates start, and what the page should say about it. The
+    lead definition (scoring rules and threshold) decides who becomes an MQL, so rates measured
+    across a reset that changed it mix two definitions: they start at the reset instead, unless
+    the definition in force is too young to measure, and then the note says what was mixed."""
+    in_force = next((sla for sla in slas if sla.start <= as_of <= sla.end), None)
+    if in_force is None:
+        return window_start, ""
+    start = in_force.start
+    for earlier in sorted(slas, key=lambda sla: sla.start, reverse=True):  # earlier versions with the same definition
+        if earlier.end == start - dt.timedelta(days=1) and earlier.lead_definition == in_force.lead_definition:
+            start = earlier.start
+    mixed = [sla for sla in slas if sla.start < start and sla.end >= window_start
+             and sla.lead_definition != in_force.lead_definition]
+    if start <= window_start or not mixed:
+        return window_start, ""
+    names = " and ".join(sla.name for sla in mixed)
+    if (as_of - start).days + 1 < MIN_RATE_WINDOW_DAYS:
+        return window_start, (f"These rates mix the lead definitions of {names} and {in_force.name}: {in_force.name}'s "
+                              f"started on {start:%d %b %Y}, too recently to measure rates on it alone.")
+    return start, (f"Measured from {start:%d %b %Y}, when {in_force.name}'s lead definition replaced {names}'s: rates "
+                   "from before would mix two definitions of an MQL.")
+
+
 def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_MONTHS,
                    filters: Filters = Filters()) -> PlanInputs:
     """Observed rates, deal size, lags, run rates and history for the plan, as of the data.
@@ -91,7 +119,8 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
     elif database.catalog.revenue_tracked:
         won_to_date = 0.0
 
-    funnel = metrics.funnel(database, window_start, as_of, filters, view=metrics.PERIOD)
+    rate_start, rate_note = rate_window(config.slas, window_start, as_of)
+    funnel = metrics.funnel(database, rate_start, as_of, filters, view=metrics.PERIOD)
     # A stage the filter cannot split has no count: the plan leaves it out like an untracked one.
     tracked = {step.stage: step.count is not None for step in funnel.steps}
     rates = []
@@ -144,6 +173,7 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
         as_of=as_of, sla_name=sla.name, currency=sla.currency, quota=sla.quota, won_to_date=won_to_date,
         period_start=sla.start, period_end=sla.end, month_weights=monthly_quota(config),
         trailing_months=trailing_months, window_start=window_start, window_end=as_of, tracked=tracked,
+        rate_window_start=rate_start, rate_window_note=rate_note,
         rates=tuple(rates), avg_deal_size=revenue.avg_deal_size, won_deals_in_window=revenue.won_deals,
         sales_sourced_revenue_share=sales_sourced_share, lags=lags, lag_days=lag_days,
         history=history, history_start=history_start, run_rate=run_rate,

@@ -220,6 +220,8 @@ class PlanInputs:
     run_rate: Mapping[str, float | None] = field(default_factory=dict)  # stage -> monthly average in the window
     filters: Filters = Filters()
     filter_share: float | None = None  # the filtered slice's share of won revenue in the window
+    rate_window_start: dt.date | None = None  # where the observed rates start (the lead definition's reset)
+    rate_window_note: str = ""  # why the rates start later than the window, or what they mix
 
     @property
     def quota_left(self) -> float:

@@ -135,3 +135,22 @@ def test_plan_command_refuses_bad_input_with_exit_2(hand_built_config, capsys): 
         main(["plan", "--config", str(hand_built_config), "--rate", "mql=35"])
     assert exit_info.value.code == 2
     assert "a rate is a fraction in (0, 1]" in capsys.readouterr().err
+
+
+def test_observed_rates_start_at_the_reset_that_changed_the_lead_definition():
+    from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
+    from dashboard.planner.data import rate_window
+
+    slas = load_config(DEFAULT_CONFIG_PATH).slas  # FY2026 H2 (from 1 Jul) changed H1's lead definition
+    start, note = rate_window(slas, dt.date(2026, 5, 1), dt.date(2026, 10, 31))
+    assert start == dt.date(2026, 7, 1)
+    assert note.startswith("Measured from 01 Jul 2026, when FY2026 H2's lead definition replaced FY2026 H1's")
+    # Ten days of the new definition are too few: the window stays and the note says what it mixes.
+    start, note = rate_window(slas, dt.date(2026, 1, 11), dt.date(2026, 7, 10))
+    assert start == dt.date(2026, 1, 11) and note.startswith("These rates mix the lead definitions of FY2026 H1 and")
+    assert rate_window(slas, dt.date(2026, 8, 1), dt.date(2026, 10, 31)) == (dt.date(2026, 8, 1), "")
+
+
+def test_a_window_before_the_first_sla_version_is_not_cut(company):
+    inputs = planner_inputs(company, trailing_months=6)
+    assert inputs.rate_window_start == inputs.window_start == dt.date(2025, 10, 11) and inputs.rate_window_note == ""
