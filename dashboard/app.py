@@ -23,7 +23,7 @@ st.set_page_config(page_title="SLA dashboard", page_icon=":material/handshake:",
 FILTERS = frozenset({CHANNEL, SEGMENT, TEAM})
 # Each page with the sidebar controls it reads: the review picks its own month, the planner runs
 # from the as-of date to the end of the SLA period, the scoring lab re-scores leads before any
-# team owns them, data health checks whole extracts.
+# team owns them, data health checks whole extracts, SLA versions compare whole periods.
 PAGES = [
     (st.Page("app_pages/review.py", title="Monthly review", icon=":material/event_note:", default=True), FILTERS),
     (st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:"), EVERY_CONTROL),
@@ -32,6 +32,7 @@ PAGES = [
     (st.Page("app_pages/planner.py", title="Planner", icon=":material/flag:"), FILTERS),
     (st.Page("app_pages/scoring_lab.py", title="Scoring lab", icon=":material/science:"),
      frozenset({DATES, CHANNEL, SEGMENT})),
+    (st.Page("app_pages/sla_versions.py", title="SLA versions", icon=":material/compare_arrows:"), frozenset()),
     (st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"), frozenset()),
 ]
 pages = st.navigation([page for page, _ in PAGES])
