@@ -11,6 +11,8 @@ from dashboard.core import formatting
 from dashboard.review import charts as review_charts
 from dashboard.review import view as review_view
 from dashboard.funnel.domain import status_reasons
+from dashboard.data_health.cache import report_for_page
+from dashboard.review.health import health_notes
 from dashboard.review.report import render_report
 from dashboard.review.data import ReviewError, drill_choices, month_label, parse_month
 from dashboard.review import cache as review_cache
@@ -62,10 +64,22 @@ if note := st.session_state.pop("review_month_note", None):
     st.info(note)
 st.markdown(f":material/gavel: {review.sla_statement}")
 
-# Headlines: the meeting starts from facts.
-if review.headlines:
+# Headlines: the meeting starts from facts, never from a figure a data-health finding undermines.
+health = report_for_page()
+notes = health_notes(health.tables, review.cutoff) if health is not None else health_notes((), review.cutoff)
+lines = review_view.trusted_headlines(review, notes.undermined)
+if lines:
     with st.container(border=True):
-        st.markdown("**Headlines**\n" + "\n".join(f"- {formatting.literal(line)}" for line in review.headlines))
+        st.markdown("**Headlines**\n" + "\n".join(f"- {formatting.literal(line)}" for line in lines))
+
+
+def health_warnings() -> None:
+    """The data-health notes, beside the figures they concern."""
+    for note in notes.notes:
+        st.warning(formatting.literal(note), icon=":material/health_and_safety:")
+
+
+health_warnings()
 
 # Goal attainment.
 st.subheader("Goal attainment")
@@ -116,6 +130,7 @@ STATUS_COLUMN = {"Status": st.column_config.TextColumn(help=formatting.STATUS_HE
 
 # Funnel against the SLA's targets, for the month and the period to date.
 st.subheader("Funnel against the SLA targets")
+health_warnings()
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{review_view.month_name(review)} {review.month:%Y}**")
@@ -138,6 +153,7 @@ if review.sales_sourced_won:
 
 # KPI scorecard by owner.
 st.subheader("KPI scorecard")
+health_warnings()
 scorecard = review_view.scorecard_table(review.scorecard, review.currency)
 if scorecard.empty:
     st.info("No KPIs are owned by a team or have a target in the SLA config ([[teams]] kpis, [sla.targets]).")
@@ -174,7 +190,7 @@ cols[2].download_button("Trends (CSV)", csv_text(review.trend), file_name=f"revi
                         mime="text/csv", key="download_review_trends")
 cols[3].download_button("Days between stages (CSV)", csv_text(review.durations),
                         file_name=f"review_durations_{stamp}.csv", mime="text/csv", key="download_review_durations")
-cols[4].download_button("This review (HTML)", lambda: render_report(review), file_name=f"review-{stamp}.html",
+cols[4].download_button("This review (HTML)", lambda: render_report(review, health), file_name=f"review-{stamp}.html",
                         mime="text/html", key="download_review_html", type="primary",
                         help="One self-contained file with the charts; opens offline, for the inbox.")
 

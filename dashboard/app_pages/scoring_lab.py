@@ -161,6 +161,8 @@ if changes.leads_rescored == 0 and threshold != base_definition.mql_threshold:
                "leads are MQLs, not their scores. Edit a rule to re-score leads.")
 
 st.subheader(f"Proposed vs current, {len(groups.months)} month(s) of leads")
+st.caption("Counting basis: leads created in the range, each re-scored and counted in the month it was created; "
+           "the funnel counts MQLs in the month they were handed off, so its total for the same range differs.")
 cur, new = current.total, proposed.total
 
 

@@ -93,6 +93,9 @@ if data.shared:
                + (f" ({formatting.literal(data.filters.describe())})" if team.function != "sales" else "")
                + " against the whole quota and the company targets.")
     cards(data.shared)
+    if {reading.key for reading in data.shared} & {"win_rate"}:
+        st.caption("Counting bases: win rate = deals won ÷ deals closed won or lost in the range; proposal → won = "
+                   "deals won ÷ proposals sent in the range, so the two differ.")
 
 st.subheader("Month by month")
 st.caption("Each month against the targets of the SLA version in force that month; markers are coloured on track "
@@ -141,6 +144,11 @@ if data.by_channel is not None:
                  key="segment_table",
                  column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
                  column_config={**breakdown_columns, "value": "Segment"})
+    segment_won = int(pd.to_numeric(data.by_segment["won_deals"], errors="coerce").fillna(0).sum())
+    channel_won = int(pd.to_numeric(data.by_channel["won_deals"], errors="coerce").fillna(0).sum())
+    st.caption(f"Counting basis: won deals count through their lead's segment ({segment_won:,} here"
+               + (f" against {channel_won:,} by channel" if channel_won != segment_won else "")
+               + "); deals with no lead, or a lead with no segment (sales-sourced), are in no row.")
     both = pd.concat([data.by_channel.assign(dimension="channel"), data.by_segment.assign(dimension="segment")])
     st.download_button("Download by channel and segment (CSV)", csv_text(both), key="download_breakdown",
                        file_name="marketing_by_channel_and_segment.csv", mime="text/csv")

@@ -92,6 +92,12 @@ def current_report(wait: float | None = None) -> ValidationReport | None:
         return None
 
 
+def report_for_page() -> ValidationReport | None:
+    """The report if it is ready as soon as the banner's would be: small extracts are waited for,
+    large ones not (the page shows its figures' notes on a later run)."""
+    return current_report(wait=BANNER_WAIT_SECONDS if _is_quickly_checked() else 0)
+
+
 def _is_quickly_checked() -> bool:
     try:
         return extract_bytes(current_config()) <= QUICKLY_CHECKED_BYTES

@@ -24,6 +24,7 @@ import plotly.io as pio
 
 from dashboard.review import charts as review_charts
 from dashboard.review.data import MonthlyReview
+from dashboard.review.health import health_notes
 from dashboard.review.view import (
     STATUS_STYLES,
     attainment_figures,
@@ -35,6 +36,7 @@ from dashboard.review.view import (
     scorecard_table,
     subtitle,
     title,
+    trusted_headlines,
 )
 
 STYLE = """
@@ -54,6 +56,7 @@ th { background: #fafafa; }
 .columns { display: flex; gap: 24px; flex-wrap: wrap; } .columns > div { flex: 1; min-width: 420px; }
 .note { color: #616161; font-size: 0.9em; }
 .chart { min-height: 120px; }
+.health-note { color: #e65100; font-weight: 600; }
 .health .error { color: #b71c1c; font-weight: 600; } .health .warning { color: #e65100; font-weight: 600; }
 """
 
@@ -201,9 +204,13 @@ def render_report(review: MonthlyReview, health=None, paper: str | None = None) 
         f'<p class="meta">{_e(subtitle(review))}</p>',
         f"<p>{_e(review.sla_statement)}</p>",
     ]
-    if review.headlines:
-        items = "".join(f"<li>{_e(line)}</li>" for line in review.headlines)
+    notes = health_notes(health.tables if health is not None else (), review.cutoff)
+    warnings = "".join(f'<p class="health-note">{_e(note)}</p>' for note in notes.notes)
+    lines = trusted_headlines(review, notes.undermined)
+    if lines:
+        items = "".join(f"<li>{_e(line)}</li>" for line in lines)
         parts.append(f'<h2>Headlines</h2><ul class="headlines">{items}</ul>')
+    parts.append(warnings)
     parts.append("<h2>Goal attainment</h2>")
     if att is None:
         parts.append('<p class="note">No quota applies to this month.</p>')
@@ -220,7 +227,7 @@ def render_report(review: MonthlyReview, health=None, paper: str | None = None) 
     for note in review.notes:
         parts.append(f'<p class="note">{_e(note)}</p>')
 
-    parts.append('<h2 class="page">Funnel against the SLA targets</h2>')
+    parts.append('<h2 class="page">Funnel against the SLA targets</h2>' + warnings)
     columns = [f"<div><h3>{_e(f'{review.month:%B %Y}')}</h3>{_table(funnel_table(review.funnel_month))}</div>"]
     if review.funnel_period:
         label = f"{review.sla.name} to date ({review.sla.start:%d %b} – {review.cutoff:%d %b %Y})"
@@ -230,7 +237,7 @@ def render_report(review: MonthlyReview, health=None, paper: str | None = None) 
         parts.append(f'<p class="note">Won deals include {review.sales_sourced_won:,} with no lead in the extract '
                      "(sales-sourced, or opened before the data starts).</p>")
 
-    parts.append('<h2 class="page">KPI scorecard</h2>')
+    parts.append('<h2 class="page">KPI scorecard</h2>' + warnings)
     parts.append(_table(scorecard_table(review.scorecard, review.currency)))
 
     parts.append('<h2 class="page">Trends</h2>')

@@ -12,7 +12,7 @@ from dashboard.core import formatting
 from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
 from dashboard.funnel.domain import FunnelStep
 from dashboard.review.attainment import run_rate_scenario
-from dashboard.review.headlines import day_label
+from dashboard.review.headlines import day_label, headlines, month_texts
 from dashboard.review.data import MonthlyReview, is_filtered, month_label
 from dashboard.review.scorecard import OWNER_LABELS, ScorecardRow
 from dashboard.core.exports import csv_text
@@ -159,6 +159,17 @@ def forecast_table(review: MonthlyReview) -> pd.DataFrame | None:
     if (scenario := run_rate_scenario(fc, currency)) is not None:
         rows.append(("Run-rate scenario (not the forecast)", "", "", money(scenario.total)))
     return pd.DataFrame(rows, columns=["Part", "Open deals · value", "Weight", "Expected"])
+
+
+def trusted_headlines(review: MonthlyReview, undermined: frozenset[str] | set[str]) -> list[str]:
+    """The headlines without any sentence on a figure a data-health finding undermines: the scorecard
+    rows of those KPIs are left out, and the revenue sentences when won revenue is among them."""
+    if not undermined:
+        return list(review.headlines)
+    rows = [row for row in review.scorecard if row.key not in undermined]
+    att = None if "won_revenue" in undermined else review.attainment
+    return headlines(*month_texts(review.month, review.cutoff), att, rows, review.currency,
+                     review.filters.describe() if is_filtered(review.filters) else "")
 
 
 def forecast_notes(review: MonthlyReview) -> list[str]:

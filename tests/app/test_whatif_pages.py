@@ -148,3 +148,8 @@ def test_a_threshold_move_explains_why_no_lead_is_re_scored(lab_config):
     app.slider(key="lab_threshold").set_value(30).run()
     assert metrics(app)["Leads re-scored"] == "0"
     assert any(caption.value.startswith("0 leads re-scored: moving the threshold (50 → 30)") for caption in app.caption)
+
+
+def test_scoring_lab_states_its_counting_basis(lab_config):
+    app = open_page(LAB)
+    assert any(caption.value.startswith("Counting basis: leads created in the range") for caption in app.caption)
