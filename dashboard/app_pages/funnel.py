@@ -141,6 +141,13 @@ left, right = st.columns(2)
 monthly = data.monthly
 if nothing_found:
     left.info("No stage volumes to chart: no records in this range.")
+elif len(monthly) == 1:  # one point per line says nothing: the month's volumes as a table
+    left.markdown(f"**Stage volume in {pd.Timestamp(monthly['month_start'].iloc[0]):%B %Y}**")
+    left.dataframe(pd.DataFrame({
+        label: [formatting.count(monthly[column].iloc[0], missing="not tracked")]
+        for column, label in (("leads", "Leads"), ("mqls", "MQLs"), ("sqls", "SQLs"), ("proposals", "Proposals"),
+                              ("won", "Won deals")) if column in monthly
+    }), hide_index=True, key="monthly_table")
 else:
     left.plotly_chart(charts.monthly_stages_figure(monthly), key="monthly_chart")
 left.download_button("Download monthly volumes (CSV)", csv_text(monthly), file_name="funnel_by_month.csv",

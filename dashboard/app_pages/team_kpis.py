@@ -102,7 +102,15 @@ st.caption("Each month against the targets of the SLA version in force that mont
            "(green), at risk (orange), off track (red) or no target (blue); the dashed line is the target. A month "
            "the range covers only in part is hollow, with its target pro-rated.")
 own_trend = data.monthly[data.monthly["scope"] == "team"]
-st.plotly_chart(team_charts.trend_figure(own_trend, currency), key="trend_chart")
+if own_trend["month_start"].nunique() == 1:  # one dot per chart says nothing: the month as a table
+    st.dataframe(pd.DataFrame({
+        "KPI": own_trend["label"],
+        "Actual": [formatting.format_kpi(v, u, currency) for v, u in zip(own_trend["actual"], own_trend["unit"])],
+        "Target": [formatting.format_kpi(v, u, currency) for v, u in zip(own_trend["target"], own_trend["unit"])],
+        "Status": own_trend["status"].fillna(""),
+    }), hide_index=True, key="trend_table")
+else:
+    st.plotly_chart(team_charts.trend_figure(own_trend, currency), key="trend_chart")
 shared_trend = data.monthly[data.monthly["scope"] == "shared"]
 if not shared_trend.empty:
     with st.expander("Shared KPIs month by month"):

@@ -102,3 +102,12 @@ def test_the_lead_journey_follows_the_filters(hand_built_config):
                                    "Proposals (1)", "Still open (1)"]
     app.toggle(key="journey_from_hand_off").set_value(True).run()
     assert journey_labels(app)[0] == "MQLs (1)"
+
+
+def test_a_one_month_range_shows_its_volumes_as_a_table_not_one_dot_lines(hand_built_config):
+    app = run_app({"start": "2026-03-01", "end": "2026-03-31"})
+    volumes = next(frame.value for frame in app.dataframe if "Proposals" in frame.value.columns
+                   and "Stage" not in frame.value.columns)
+    # March as on the cards; proposals sent in March: D1 and D3 (D2's and D4's were in February)
+    assert volumes.iloc[0].to_dict() == {"Leads": "5", "MQLs": "3", "SQLs": "2", "Proposals": "2", "Won deals": "3"}
+    assert any(m.value == "**Stage volume in March 2026**" for m in app.markdown)

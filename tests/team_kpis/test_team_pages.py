@@ -124,3 +124,10 @@ def test_the_leaderboard_ranks_by_the_chosen_column(teams_config):
     app.selectbox(key="leaderboard_sort_deals").select("win_rate").run()
     assert table(app, "proposals", "won_deals")["rep_id"].tolist() == ["R1", "R2"]  # 100 % before 66.7 %
     assert app.query_params["sort_deals"] == "win_rate"
+
+
+def test_a_one_month_range_shows_the_team_kpis_as_a_table_not_one_dot_charts(teams_config):
+    app = open_page("app_pages/team_kpis.py", {"start": "2026-03-01", "end": "2026-03-31"})
+    month = table(app, "KPI", "Actual", "Target", "Status").set_index("KPI")
+    assert month.loc["Lead → MQL", "Actual"] == "60.0 %"  # 3 MQLs of 5 leads, as on the card
+    assert month.loc["MQLs", "Actual"] == "3"
