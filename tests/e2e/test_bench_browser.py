@@ -7,7 +7,8 @@ import sys
 
 from tests.e2e.conftest import REPO
 
-PAGES = {"monthly_review", "funnel", "team_kpis", "follow_up_compliance", "planner", "scoring_lab", "data_health"}
+PAGES = {"monthly_review", "funnel", "team_kpis", "follow_up_compliance", "planner", "scoring_lab", "sla_versions",
+         "data_health"}
 
 
 def test_browser_bench_times_a_switch_to_every_page(tmp_path):
