@@ -10,6 +10,7 @@ from dashboard.compliance.follow_up import STATUSES, OverdueLists, business_time
 from dashboard.funnel.domain import rag_status
 from dashboard.compliance import cache as compliance_cache
 from dashboard.core.exports import csv_text
+from dashboard.ui import url_params
 
 ALL_REPS = "All reps"
 
@@ -102,7 +103,7 @@ st.dataframe(
 st.subheader("Overdue now: call today or recycle")
 reps = sorted({formatting.rep_label(n, i) for n, i in zip(data.leads["owner_name"], data.leads["owner_id"])})
 if "compliance_rep" not in st.session_state:
-    st.session_state["compliance_rep"] = st.query_params.get("rep") if st.query_params.get("rep") in reps else ALL_REPS
+    st.session_state["compliance_rep"] = url_params.choice("rep", reps) or ALL_REPS
 rep = st.selectbox("Rep", [ALL_REPS, *reps], key="compliance_rep",
                    help="Show one rep's leads here and in the lead list below.")
 if rep == ALL_REPS:
@@ -176,8 +177,7 @@ else:
 
 st.subheader("Every lead handed off")
 if "compliance_status" not in st.session_state:
-    wanted = [s for s in st.query_params.get_all("status") if s in STATUSES]
-    st.session_state["compliance_status"] = wanted
+    st.session_state["compliance_status"] = url_params.choices("status", list(STATUSES)) or []
 statuses = st.pills("Status", list(STATUSES), selection_mode="multi", key="compliance_status",
                     help="Pick statuses to list; none picked lists every lead.")
 if statuses:

@@ -9,6 +9,7 @@ from dashboard.data_health import charts as health_charts
 from dashboard.data_health.checks import CHECKS, ERROR, LAG_TOLERANCE_DAYS
 from dashboard.data_health.cache import current_report
 from dashboard.core.exports import csv_text
+from dashboard.ui import url_params
 
 SHOW = {"all": "All findings", "errors": "Errors", "warnings": "Warnings"}
 ALL_TABLES = "All tables"
@@ -61,11 +62,10 @@ else:
 if report.findings:
     st.subheader("Findings")
     if "health_show" not in st.session_state:
-        st.session_state["health_show"] = st.query_params.get("show") if st.query_params.get("show") in SHOW else "all"
+        st.session_state["health_show"] = url_params.choice("show", list(SHOW)) or "all"
     table_choices = [ALL_TABLES, *sorted({finding.table for finding in report.findings})]
     if "health_table" not in st.session_state:
-        url_table = st.query_params.get("table")
-        st.session_state["health_table"] = url_table if url_table in table_choices else ALL_TABLES
+        st.session_state["health_table"] = url_params.choice("table", table_choices) or ALL_TABLES
     elif st.session_state["health_table"] not in table_choices:
         st.session_state["health_table"] = ALL_TABLES
     left, right = st.columns([2, 1])

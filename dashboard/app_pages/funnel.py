@@ -10,6 +10,7 @@ from dashboard.funnel.data import COHORT, PERIOD
 from dashboard.funnel import cache as cached
 from dashboard.ui.state import current_database
 from dashboard.core.exports import csv_text
+from dashboard.ui import url_params
 
 VIEWS = {
     PERIOD: "Period: stage events that happened in the range",
@@ -29,7 +30,7 @@ st.caption(
 
 if current_database().catalog.has("leads"):
     if "funnel_view" not in st.session_state:
-        st.session_state["funnel_view"] = st.query_params.get("view") if st.query_params.get("view") in VIEWS else PERIOD
+        st.session_state["funnel_view"] = url_params.choice("view", list(VIEWS)) or PERIOD
     view = st.radio("Conversion view", list(VIEWS), format_func=VIEWS.get, key="funnel_view", horizontal=True,
                     help="Period rates compare stage events in the same range; cohort rates follow one group of leads.")
     st.query_params["view"] = view

@@ -14,6 +14,7 @@ from dashboard.planner.data import DEFAULT_TRAILING_MONTHS, PlanError
 from dashboard.planner import cache as planner_cache
 from dashboard.review import cache as review_cache
 from dashboard.core.exports import csv_text
+from dashboard.ui import url_params
 
 VERDICT_BOXES = {
     planner.MET: st.success, planner.ON_SCHEDULE: st.success, planner.CATCH_UP: st.warning,
@@ -36,12 +37,15 @@ if selection is None:
     st.stop()
 
 verdict_box = st.container()  # the verdict comes first; it is known once the widgets below are read
+# The planner's inputs travel in the URL, checked (and bounded) before a widget takes them.
+MAX_TARGET = 10**12
+url_params.seed_number("plan_trailing", 3, 12, DEFAULT_TRAILING_MONTHS)
 top = st.columns([1.3, 1, 1.2, 1.3])
 trailing = top[2].slider(
-    "Observed rates over the last", min_value=3, max_value=12, value=DEFAULT_TRAILING_MONTHS, key="plan_trailing",
-    format="%d months", bind="query-params",
+    "Observed rates over the last", min_value=3, max_value=12, key="plan_trailing", format="%d months",
     help="Rates, deal size and run rates are measured over these months up to the data's as-of date.",
 )
+url_params.keep_number("plan_trailing", trailing, DEFAULT_TRAILING_MONTHS)
 try:
     inputs = planner_cache.planner_inputs(selection, trailing)
 except PlanError as error:
@@ -51,22 +55,37 @@ except PlanError as error:
 currency = inputs.currency
 horizon_default = planner.plan_horizon(inputs.as_of, inputs.period_end)
 default_target = round(inputs.default_target)
+if "plan_target" not in st.session_state:
+    # From the link on first use, checked as an amount the planner can plan (not a bound widget:
+    # a bad value must be named and dropped before the widget shows it).
+    linked = url_params.text("plan_target")
+    amount = planner.parse_amount(linked) if linked else None
+    if linked and (amount is None or amount > MAX_TARGET):
+        url_params.ignore("plan_target", f"is {url_params.shown(linked)}, not an amount up to {MAX_TARGET:,.0f}")
+        linked = None
+    st.session_state["plan_target"] = linked or f"{default_target:,}"
 target_text = top[0].text_input(
-    f"Revenue target ({currency})", value=f"{default_target:,}", key="plan_target", bind="query-params",
+    f"Revenue target ({currency})", key="plan_target", max_chars=40,
     help=f"An amount such as 4,800,000, 4.8M or 750k. Default: the quota left for {inputs.sla_name}, its quota minus "
          "the revenue won so far"
          + (f"; under the sidebar's filter, {formatting.pct(inputs.filter_share)} of it, the filter's share of the won "
             f"revenue of the last {trailing} months." if inputs.filter_share is not None else "."),
 )
 target = planner.parse_amount(target_text)
-if target is None:
-    top[0].error(f"Revenue target: {formatting.literal(target_text)} is not an amount; type one such as 4,800,000, "
-                 f"4.8M or 750k. Planning the default, {default_target:,}.")
+if target is None or target > MAX_TARGET:
+    top[0].error(f"Revenue target: {formatting.literal(target_text)} is not an amount up to {MAX_TARGET:,.0f}; type one "
+                 f"such as 4,800,000, 4.8M or 750k. Planning the default, {default_target:,}.")
     target = float(default_target)
+if target_text == f"{default_target:,}":
+    st.query_params.pop("plan_target", None)
+else:
+    st.query_params["plan_target"] = target_text
+url_params.seed_number("plan_months", 0, 36, len(horizon_default.months))
 months_left = top[1].number_input(
-    "Months to plan", min_value=0, max_value=36, value=len(horizon_default.months), step=1, key="plan_months",
-    bind="query-params", help=f"Default: the months left in {inputs.sla_name} after the as-of date.",
+    "Months to plan", min_value=0, max_value=36, step=1, key="plan_months",
+    help=f"Default: the months left in {inputs.sla_name} after the as-of date.",
 )
+url_params.keep_number("plan_months", months_left, len(horizon_default.months))
 with top[3]:
     size_choice = st.segmented_control(
         "Average deal size", ["observed", "manual"], default="observed", key="plan_deal_size_source",

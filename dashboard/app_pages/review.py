@@ -18,6 +18,7 @@ from dashboard.review.data import ReviewError, drill_choices, month_label, parse
 from dashboard.review import cache as review_cache
 from dashboard.ui.state import current_database
 from dashboard.core.exports import csv_text
+from dashboard.ui import url_params
 
 SHOWN_ROWS = 1_000
 
@@ -40,14 +41,14 @@ def _month_text(month: dt.date) -> str:
 # The month: from the URL on the first run, then from the picker; the URL follows the picker.
 options = list(reversed(months.months))
 if st.session_state.get("review_month") not in options:
-    wanted = st.query_params.get("month")
+    wanted = url_params.text("month")
     try:
         from_url = parse_month(wanted) if wanted else None
     except ReviewError:
         from_url = None
     if wanted and from_url not in options:
         st.session_state["review_month_note"] = (
-            f"The link asks for month {formatting.literal(repr(wanted))}, which the data does not cover "
+            f"The link's `month` parameter asks for {formatting.literal(repr(wanted))}, which the data does not cover "
             f"({months.first:%Y-%m} to {months.months[-1]:%Y-%m}); showing {month_label(months.default)}.")
     st.session_state["review_month"] = from_url if from_url in options else months.default
 
@@ -204,8 +205,7 @@ def records_section() -> None:
         st.caption("No counts with records behind them.")
         return
     if st.session_state.get("review_drill") not in choices:
-        wanted = st.query_params.get("drill")
-        st.session_state["review_drill"] = wanted if wanted in choices else (
+        st.session_state["review_drill"] = url_params.choice("drill", list(choices)) or (
             "won:month" if "won:month" in choices else next(iter(choices)))
     key = st.selectbox("Open the records behind", list(choices), key="review_drill",
                        format_func=lambda option: choices[option].label)

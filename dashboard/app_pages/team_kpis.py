@@ -11,6 +11,7 @@ from dashboard.team_kpis import charts as team_charts
 from dashboard.team_kpis.data import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, split_leaderboard
 from dashboard.team_kpis import cache as team_cache
 from dashboard.core.exports import csv_text
+from dashboard.ui import url_params
 
 FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
 SORT_LABELS = {
@@ -32,9 +33,8 @@ if not config.teams:
 
 names = [team.name for team in config.teams]
 if "team_kpis_team" not in st.session_state:
-    wanted = st.query_params.get("kpi_team")
     default = selection.filters.team if selection.filters.team in names else names[0]
-    st.session_state["team_kpis_team"] = wanted if wanted in names else default
+    st.session_state["team_kpis_team"] = url_params.choice("kpi_team", names) or default
 team_name = st.segmented_control("Team", names, key="team_kpis_team", required=True,
                                  help="Teams and the KPIs each owns come from the SLA config.")
 st.query_params["kpi_team"] = team_name
@@ -222,8 +222,7 @@ if data.by_team is not None:
         st.caption(caption)
         key = f"leaderboard_sort_{name}"
         if key not in st.session_state:
-            wanted = st.query_params.get(f"sort_{name}")
-            st.session_state[key] = wanted if wanted in sorts else default
+            st.session_state[key] = url_params.choice(f"sort_{name}", list(sorts)) or default
         sort = st.selectbox("Rank by", list(sorts), format_func=SORT_LABELS.get, key=key)
         st.query_params[f"sort_{name}"] = sort
         ranked = sort_leaderboard(board, sort)

@@ -29,7 +29,6 @@ MAX_MONEY = 1e15
 MAX_HOURS = 24 * 366
 MAX_DAYS = 3660
 MAX_COUNT = 10_000
-MAX_RULE_POINTS = 1_000
 
 RULE_OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "in", "not in")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -40,6 +39,61 @@ WEBHOOK_FORMATS = ("slack", "teams")
 # Measures an alert can watch besides the KPI catalogue, and those it can watch per rep.
 FOLLOW_UP_MEASURES = {"overdue_leads": "Leads overdue for first touch"}
 REP_MEASURES = ("first_touch_within_sla_rate", "min_attempts_met_rate", "overdue_leads")
+
+# Bounds on a scoring rule, from the config or a shared link: the lab's work grows with the
+# score range (the sum of the points) and with the values the rules compare, so both are capped.
+MAX_RULES = 50
+MAX_RULE_POINTS = 100  # a rule's points, either sign: at most 50 x 100 = 5,000 points of score range
+MAX_RULE_VALUES = 50  # values of one `in` / `not in` rule
+MAX_RULE_NUMBER = 1_000_000_000
+MAX_RULE_LABEL_CHARS = 200
+SCORING_ATTRIBUTES = tuple(
+    c for c in TABLES["leads"].column_names
+    if c not in ("lead_id", "created_at", "score", "mql_at", "sql_at", "recycled_at", "disqualified_at", "owner_id")
+)
+_RULE_KINDS = {c.name: {"INTEGER": "number", "BOOLEAN": "flag"}.get(c.sql_type, "label")
+               for c in TABLES["leads"].columns if c.name in SCORING_ATTRIBUTES}
+RULE_OPERATORS_BY_KIND = {
+    "number": RULE_OPERATORS,
+    "label": ("in", "not in", "=", "!="),
+    "flag": ("=", "!="),
+}
+
+
+def rule_kind(attribute: str) -> str:
+    return _RULE_KINDS.get(attribute, "label")
+
+
+def rule_problems(attribute: Any, op: Any, value: Any, points: Any) -> list[str]:
+    """What is wrong with one scoring rule, each problem naming its field; [] when it is usable."""
+    if not isinstance(attribute, str) or attribute not in SCORING_ATTRIBUTES:
+        return [f"attribute must be a lead attribute: {', '.join(SCORING_ATTRIBUTES)}"]
+    kind = rule_kind(attribute)
+    problems = []
+    if not isinstance(op, str) or op not in RULE_OPERATORS_BY_KIND[kind]:
+        problems.append(f"op must be one of {', '.join(RULE_OPERATORS_BY_KIND[kind])} for {attribute}")
+    if isinstance(points, bool) or not isinstance(points, int) or abs(points) > MAX_RULE_POINTS:
+        problems.append(f"points must be between -{MAX_RULE_POINTS} and {MAX_RULE_POINTS} (a whole number)")
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if op in ("in", "not in") and not isinstance(value, (list, tuple)):
+        problems.append(f"value must be a list for op '{op}'")
+    elif op not in ("in", "not in") and isinstance(value, (list, tuple)):
+        problems.append(f"value must be a single value for op '{op}'")
+    if len(values) > MAX_RULE_VALUES:
+        problems.append(f"value lists at most {MAX_RULE_VALUES} values")
+        return problems
+    for item in values:
+        if kind == "number" and (isinstance(item, bool) or not isinstance(item, (int, float))
+                                 or not abs(item) <= MAX_RULE_NUMBER):
+            problems.append(f"value must be a number from -{MAX_RULE_NUMBER:,} to {MAX_RULE_NUMBER:,} for {attribute}")
+            break
+        if kind == "flag" and not isinstance(item, bool):
+            problems.append(f"value must be true or false for {attribute}")
+            break
+        if kind == "label" and (not isinstance(item, str) or len(item) > MAX_RULE_LABEL_CHARS):
+            problems.append(f"value must be text of at most {MAX_RULE_LABEL_CHARS} characters for {attribute}")
+            break
+    return problems
 
 
 class ConfigError(Exception):
@@ -555,6 +609,9 @@ def _read_lead_definition(reader: _Reader, raw: Any, key: str) -> LeadDefinition
     section = reader.table(raw, key, ("mql_threshold", "rules"))
     rules_raw = reader.value(section, key, "rules", list, what="scoring rules")
     rules = []
+    if rules_raw is not None and len(rules_raw) > MAX_RULES:
+        reader.problem(f"{key}.rules", f"has {len(rules_raw)} rules; at most {MAX_RULES}")
+        rules_raw = None
     for index, rule_raw in enumerate(rules_raw or [], start=1):
         rule = _read_rule(reader, rule_raw, f"{key}.rules[{index}]")
         if rule is not None:
@@ -572,30 +629,17 @@ def _read_lead_definition(reader: _Reader, raw: Any, key: str) -> LeadDefinition
 
 def _read_rule(reader: _Reader, raw: Any, key: str) -> ScoringRule | None:
     rule = reader.table(raw, key, ("attribute", "op", "value", "points"))
-    scoring_attributes = tuple(
-        c for c in TABLES["leads"].column_names
-        if c not in ("lead_id", "created_at", "score", "mql_at", "sql_at", "recycled_at", "disqualified_at", "owner_id")
-    )
-    attribute = reader.value(
-        rule, key, "attribute", str,
-        check=lambda v: None if v in scoring_attributes else f"must be a lead attribute: {', '.join(scoring_attributes)}",
-    )
-    op = reader.value(
-        rule, key, "op", str,
-        check=lambda v: None if v in RULE_OPERATORS else f"must be one of {', '.join(RULE_OPERATORS)}",
-    )
-    value = reader.value(rule, key, "value", (str, int, float, bool, list))
-    points = reader.value(
-        rule, key, "points", int,
-        check=lambda v: None if abs(v) <= MAX_RULE_POINTS else f"must be between -{MAX_RULE_POINTS} and {MAX_RULE_POINTS}",
-    )
-    if op in ("in", "not in") and value is not None and not isinstance(value, list):
-        reader.problem(f"{key}.value", f"must be a list for op '{op}', got {value!r}")
+    missing = [name for name in ("attribute", "op", "value", "points") if name not in rule]
+    for name in missing:
+        reader.problem(f"{key}.{name}", "is missing; add it")
+    if missing:
         return None
-    if op in (">", ">=", "<", "<=") and (isinstance(value, (bool, list, str))):
-        reader.problem(f"{key}.value", f"must be a number for op '{op}', got {value!r}")
-        return None
-    if None in (attribute, op, value, points):
+    attribute, op, value, points = rule["attribute"], rule["op"], rule["value"], rule["points"]
+    problems = rule_problems(attribute, op, value, points)
+    for problem in problems:
+        field, _, message = problem.partition(" ")
+        reader.problem(f"{key}.{field}", f"{message} (got {rule.get(field)!r})")
+    if problems:
         return None
     return ScoringRule(attribute=attribute, op=op, value=tuple(value) if isinstance(value, list) else value, points=points)
 

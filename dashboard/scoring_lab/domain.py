@@ -29,7 +29,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.core.config import ConfigError, LeadDefinition, ScoringRule, parse_config
+from dashboard.core.config import MAX_RULE_POINTS, MAX_RULES, ConfigError, LeadDefinition, ScoringRule, parse_config
 from dashboard.core.contract import TABLES
 from dashboard.scoring_lab.scoring import score_leads
 
@@ -49,6 +49,7 @@ CANDIDATE_THRESHOLDS = {
 }
 
 BAND_WIDTH = 10  # score points per band for the estimate
+MAX_SCORE_WIDTH = 2 * MAX_RULES * MAX_RULE_POINTS + 1  # lowest to highest reachable score, plus one
 MIN_BAND_OBSERVED = 30  # a band needs this many observed leads to lend its conversion
 
 BAND, HAND_RAISERS, NO_CONVERSION = "band", "hand_raisers", "none"
@@ -245,6 +246,11 @@ def score_histogram(groups: LeadGroups, scores: np.ndarray, rules: Sequence[Scor
     if groups.size:
         low, high = min(low, int(scores.min())), max(high, int(scores.max()))
     width = high - low + 1
+    if width > MAX_SCORE_WIDTH:
+        # Rules are checked where they come in (config, link, editor); this is the last stop
+        # before an allocation as wide as the score range.
+        raise ValueError(f"the rules span {width:,} scores; at most {MAX_SCORE_WIDTH:,} (points are capped at "
+                         f"{MAX_RULE_POINTS} a rule, {MAX_RULES} rules)")
     months = len(groups.months)
     key = (groups.month_code.astype(np.int64) * width + (scores - low)) * 2 + groups.hand_raiser
     shape = (months, width, 2)
@@ -276,7 +282,10 @@ def _band_rates(low, observed, sql, won, revenue, method):
     part = slice(1, 2) if method == HAND_RAISERS else slice(0, 2)
     per_score = [array[:, :, part].sum(axis=(0, 2)) for array in (observed, sql, won, revenue)]
     bands = np.unique(band_of_score)
-    totals = {name: np.array([values[band_of_score == band].sum() for band in bands])
+    first_band = band_of_score[0] if width else 0
+    # Every band between the lowest and the highest has a score in it, so bincount by band is
+    # one pass over the scores (a loop over bands would be quadratic in the score range).
+    totals = {name: np.bincount(band_of_score - first_band, weights=values, minlength=len(bands))[:len(bands)]
               for name, values in zip(("observed", "sql", "won", "revenue"), per_score)}
     usable = np.flatnonzero(totals["observed"] >= MIN_BAND_OBSERVED)
     rows, rates = [], {}

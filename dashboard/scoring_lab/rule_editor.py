@@ -12,8 +12,9 @@ from typing import Sequence
 
 import streamlit as st
 
-from dashboard.core.config import ScoringRule
+from dashboard.core.config import MAX_RULE_POINTS, MAX_RULES, ScoringRule, rule_problems
 from dashboard.scoring_lab.domain import BOOLEAN_ATTRIBUTES, NUMERIC_ATTRIBUTES
+from dashboard.ui import url_params
 
 NUMERIC_OPS = (">=", ">", "<=", "<", "=", "!=", "in", "not in")
 LABEL_OPS = ("in", "not in", "=", "!=")
@@ -85,11 +86,17 @@ def ensure(rules: Sequence[ScoringRule], base_name: str) -> None:
             reset(state.get(KEPT, rules), base_name)
         return
     first_use = IDS not in st.session_state
-    from_url = decode(st.query_params.get(URL_KEY)) if first_use else None
+    from_url = None
+    if first_use and (text := url_params.text(URL_KEY)):
+        from_url, problem = decode(text)
+        if problem:
+            url_params.ignore(URL_KEY, f"does not hold rules the lab can use ({problem}); the lab starts from {base_name}'s")
     reset(from_url if from_url is not None else rules, base_name)
 
 
 def add_rule(attribute: str) -> None:
+    if len(st.session_state[IDS]) >= MAX_RULES:
+        return
     rule_id = st.session_state[NEXT]
     st.session_state[NEXT] = rule_id + 1
     st.session_state[IDS] = [*st.session_state[IDS], rule_id]
@@ -204,13 +211,15 @@ def draw(attributes: Sequence[str], labels: dict[str, list], base: Sequence[Scor
             else:
                 choices = sorted(set(map(str, labels.get(attribute, []))) | {state.get(_key(rule_id, "label"), "")} - {""})
                 st.selectbox("Value", choices, key=_key(rule_id, "label"), label_visibility="collapsed")
-        cells[3].number_input("Points", key=_key(rule_id, "points"), step=5, label_visibility="collapsed")
+        cells[3].number_input("Points", key=_key(rule_id, "points"), step=5, label_visibility="collapsed",
+                              min_value=-MAX_RULE_POINTS, max_value=MAX_RULE_POINTS)
         cells[4].button("✕", key=_key(rule_id, "remove"), on_click=remove_rule, args=(rule_id,),
                         help="Remove this rule")
     add, new_attribute, restart = st.columns([1.3, 2.2, 2])
     chosen = new_attribute.selectbox("New rule on", list(attributes), key="lab_new_rule_attribute",
                                      label_visibility="collapsed", format_func=lambda name: name.replace("_", " "))
-    add.button("Add a rule on", key="lab_add_rule", on_click=add_rule, args=(chosen,), icon=":material/add:")
+    add.button("Add a rule on", key="lab_add_rule", on_click=add_rule, args=(chosen,), icon=":material/add:",
+               disabled=len(state[IDS]) >= MAX_RULES, help=f"At most {MAX_RULES} rules.")
     restart.button(f"Reset to {state[BASE]}", key="lab_reset_rules", on_click=reset, args=(tuple(base), state[BASE]),
                    icon=":material/restart_alt:")
 
@@ -220,17 +229,27 @@ def encode(rules: Sequence[ScoringRule]) -> str:
                        for r in rules], separators=(",", ":"))
 
 
-def decode(text: str | None) -> tuple[ScoringRule, ...] | None:
-    """Rules from the URL; None when absent or malformed (the SLA's rules are used then)."""
+def decode(text: str | None) -> tuple[tuple[ScoringRule, ...] | None, str | None]:
+    """Rules from the URL, checked as the config's are (declared attributes, their operators,
+    bounded points and values): (rules, None), or (None, what is wrong) for a malformed or
+    hostile link, whose rules are then not used. Absent: (None, None)."""
     if not text:
-        return None
+        return None, None
     try:
         raw = json.loads(text)
-        rules = []
-        for attribute, op, value, points in raw:
-            if not isinstance(attribute, str) or not isinstance(op, str) or not isinstance(points, int):
-                return None
-            rules.append(ScoringRule(attribute, op, tuple(value) if isinstance(value, list) else value, points))
-        return tuple(rules)
-    except (ValueError, TypeError):
-        return None
+    except (ValueError, RecursionError):
+        return None, "not JSON"
+    if not isinstance(raw, list):
+        return None, "not a list of rules"
+    if len(raw) > MAX_RULES:
+        return None, f"{len(raw)} rules, at most {MAX_RULES}"
+    rules = []
+    for index, item in enumerate(raw, start=1):
+        if not isinstance(item, list) or len(item) != 4:
+            return None, f"rule {index} is not [attribute, op, value, points]"
+        attribute, op, value, points = item
+        problems = rule_problems(attribute, op, value, points)
+        if problems:
+            return None, f"rule {index}: {problems[0]}"
+        rules.append(ScoringRule(attribute, op, tuple(value) if isinstance(value, list) else value, points))
+    return tuple(rules), None

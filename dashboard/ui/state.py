@@ -15,6 +15,7 @@ from dashboard.core import formatting
 from dashboard.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, SlaVersion, load_config
 from dashboard.data import Database, database_for
 from dashboard.funnel.domain import Filters
+from dashboard.ui import url_params
 
 ALL = "All"
 # The sidebar's controls; a page names the ones it reads and the others are not drawn.
@@ -74,12 +75,8 @@ class Selection:
 # The shared link the session opened with, kept before the run draws anything. A click on another
 # page can come as soon as the navigation is drawn, cutting the first run short, and the page it
 # opens has lost the link's query string: the selection is then still made from the link.
-LINK = "opening_link"
-LINK_NOTE = "link_range_note"
+LINK = url_params.OPENING_LINK
 LINK_PARAMETERS = ("sla", "start", "end", *FILTER_LABELS)
-# The dates a range may take (the date input's bounds): beyond them a date is a typo, and the
-# day after 9999-12-31 does not exist for the date arithmetic of the pages.
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def remember_link() -> None:
@@ -88,24 +85,33 @@ def remember_link() -> None:
         st.session_state[LINK] = {name: st.query_params.get(name) for name in LINK_PARAMETERS}
 
 
-def _from_url(name: str, choices: list[str] | None = None) -> str | None:
-    value = (st.session_state.get(LINK) or {}).get(name) or st.query_params.get(name)
-    if value is None or (choices is not None and value not in choices):
-        return None
-    return value
+# The longest date range a page works on, and how far before the as-of date one may start: a
+# page's work grows with its range, so a link cannot ask for centuries.
+MAX_RANGE_DAYS = 366 * 10
 
 
-def _url_date(name: str) -> dt.date | None:
-    text = _from_url(name)
-    try:
-        day = dt.date.fromisoformat(text or "")
-    except ValueError:
+def date_bounds(config: Config, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a range may cover: from ten years before the as-of date (or the first SLA
+    period, if earlier) to the end of the last SLA period (or a year after the as-of date)."""
+    low = min(min(sla.start for sla in config.slas), as_of - dt.timedelta(days=MAX_RANGE_DAYS))
+    high = max(max(sla.end for sla in config.slas), as_of + dt.timedelta(days=366))
+    return low, high
+
+
+def _url_range(low: dt.date, high: dt.date) -> tuple[dt.date, dt.date] | None:
+    start, end = url_params.date("start", low, high), url_params.date("end", low, high)
+    if start is None or end is None:
+        present = "end" if start is None else "start"
+        if present in st.query_params:
+            url_params.ignore(present, "comes without a usable other end of the range")
         return None
-    if not EARLIEST <= day <= LATEST:
-        st.session_state[LINK_NOTE] = (f"The link's {name} date {text} is outside {EARLIEST:%Y}–{LATEST:%Y}; "
-                                       "showing the SLA period instead.")
+    if end < start:
+        url_params.ignore("end", f"is {end}, before the start {start}")
         return None
-    return day
+    if (end - start).days > MAX_RANGE_DAYS:
+        url_params.ignore("end", f"makes a range of {(end - start).days:,} days (at most {MAX_RANGE_DAYS:,})")
+        return None
+    return start, end
 
 
 # The SLA version and date range live under keys no widget owns. Streamlit drops a widget's
@@ -157,17 +163,14 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
         return None
 
     names = [sla.name for sla in config.slas]
+    low, high = date_bounds(config, as_of)
     state = st.session_state
     if KEPT_SLA not in state or state[KEPT_SLA] not in names:
         in_force = config.sla_for(as_of) or config.slas[-1]
-        state[KEPT_SLA] = _from_url("sla", names) or in_force.name
-        url_start, url_end = _url_date("start"), _url_date("end")
-        if url_start and url_end and url_start <= url_end:
-            state[KEPT_RANGE] = (url_start, url_end)
-        else:
-            state[KEPT_RANGE] = _sla_range(config, as_of, state[KEPT_SLA])
+        state[KEPT_SLA] = url_params.choice("sla", names) or in_force.name
+        state[KEPT_RANGE] = _url_range(low, high) or _sla_range(config, as_of, state[KEPT_SLA])
         for dimension in FILTER_LABELS:
-            state["kept_" + dimension] = _from_url(dimension, values.get(dimension, [])) or ALL
+            state["kept_" + dimension] = url_params.choice(dimension, values.get(dimension, [])) or ALL
 
     with st.sidebar:
         st.caption(f"{formatting.literal(config.company_name)} · data as of **{as_of:%d %b %Y}**")
@@ -177,18 +180,19 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
                          help="Each SLA version has its own period, quota, lead definition and targets.")
             sla = config.sla_named(state["sla"])
             picked = st.date_input("Date range", key="date_range", format="YYYY-MM-DD", on_change=_range_changed,
-                                   min_value=EARLIEST, max_value=LATEST,
+                                   min_value=low, max_value=high,
                                    help=f"Defaults to the SLA period, up to the data's as-of date ({as_of}).")
             if not isinstance(picked, (tuple, list)) or len(picked) != 2:
                 st.info("Pick the last day of the range.")
+                return None
+            if (picked[1] - picked[0]).days > MAX_RANGE_DAYS:
+                st.info(f"Pick a range of at most {MAX_RANGE_DAYS // 366} years.")
                 return None
         else:
             sla, picked = _kept_range(config, as_of)
             if controls:
                 st.caption("This page picks its own month and judges it by the SLA version in force then; "
                            "the filters below apply.")
-        if note := state.pop(LINK_NOTE, None):
-            st.warning(formatting.literal(note))
         start, end = picked
         chosen = {dimension: _choice(dimension, label, values.get(dimension, []))
                   for dimension, label in FILTER_LABELS.items() if dimension in controls}

@@ -122,8 +122,8 @@ def test_scoring_lab_opens_a_shared_proposal_from_the_url(lab_config):
     from dashboard.scoring_lab.rule_editor import decode, encode
 
     proposal = (ScoringRule("company_size", ">=", 200, 50), ScoringRule("demo_requested", "=", True, 50))
-    assert decode(encode(proposal)) == proposal
-    assert decode("not json") is None
+    assert decode(encode(proposal)) == (proposal, None)
+    assert decode("not json") == (None, "not JSON")
     app = open_page(LAB, {"lab_rules": encode(proposal)})
     assert not app.exception
     # The same edit as above, read from a shared link: 11 leads re-scored, 8 new MQLs.
