@@ -48,8 +48,8 @@ if st.session_state.get("review_month") not in options:
         from_url = None
     if wanted and from_url not in options:
         st.session_state["review_month_note"] = (
-            f"The link's `month` parameter asks for {formatting.literal(repr(wanted))}, which the data does not cover "
-            f"({months.first:%Y-%m} to {months.months[-1]:%Y-%m}); showing {month_label(months.default)}.")
+            f"The link asks for month {formatting.literal(repr(wanted))} (parameter `month`), which the data does not "
+            f"cover ({months.first:%Y-%m} to {months.months[-1]:%Y-%m}); showing {month_label(months.default)}.")
     st.session_state["review_month"] = from_url if from_url in options else months.default
 
 header, picker = st.columns([3, 1], vertical_alignment="bottom")

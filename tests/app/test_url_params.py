@@ -101,7 +101,7 @@ def test_a_crafted_team_kpis_parameter_is_ignored_with_a_note(sample, params, re
 def test_a_month_the_data_does_not_cover_is_named_and_the_default_shown(hand_built):
     app = open_page("review", {"month": "99999-99"})
     assert not app.exception and not app.error
-    assert any("`month` parameter" in info.value for info in app.info)
+    assert any("(parameter `month`)" in info.value for info in app.info)
 
 
 @pytest.mark.parametrize("rules", [
