@@ -14,6 +14,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard.data_health.cache import show_banner, show_sidebar_status  # noqa: E402
 from dashboard.facts.cache import show_facts_progress  # noqa: E402
+from dashboard.ui import url_params  # noqa: E402
 from dashboard.ui.run_guard import guarded_run  # noqa: E402
 from dashboard.ui.state import CHANNEL, DATES, EVERY_CONTROL, SEGMENT, TEAM, remember_link, render_sidebar  # noqa: E402
 
@@ -38,6 +39,7 @@ PAGES = [
 pages = st.navigation([page for page, _ in PAGES])
 controls = {page.url_path: used for page, used in PAGES}[pages.url_path]
 banner = st.container()  # at the top; filled once the sidebar is drawn, so its widgets never wait for the checks
+url_params.show_notes(pages.url_path)  # what the link asked for that the page could not use
 with guarded_run():  # bounded in time, stopped once the viewer has gone, failures told as messages
     st.session_state["selection"] = render_sidebar(controls)
     show_banner(pages.title, banner)  # a warning linking to Data health when the page's data has errors

@@ -39,11 +39,31 @@ def shown(value: str) -> str:
     return "`" + "".join(" " if ch in "`\n\r" else ch for ch in text) + "`"
 
 
+_NOTES, _NOTES_PAGE, _NOTES_BOX = "url_notes", "url_notes_page", "url_notes_box"
+
+
+def show_notes(page: str) -> None:
+    """Reserve, at the top of the page, the place for the notes on the link's parameters, and
+    draw those of this page view again: a link is read on the view's first run, and the page
+    may rerun before the person has read them. Called by the app shell on every run."""
+    state = st.session_state
+    if state.get(_NOTES_PAGE) != page:
+        state[_NOTES], state[_NOTES_PAGE] = {}, page
+    box = st.container()
+    state[_NOTES_BOX] = box
+    for note in state[_NOTES].values():
+        box.caption(note)
+
+
 def ignore(name: str, reason: str) -> None:
-    """Say, where the page reads it, that the link's `name` was not used and why. Links are read
-    on a session's first run, so the note shows when the link is opened."""
-    st.caption(f":material/link_off: The link's {shown(name)} parameter {reason}; it is ignored and the page "
-               "shows its default.")
+    """Note, once per page view, that the link's `name` was not used and why."""
+    notes = st.session_state.setdefault(_NOTES, {})
+    if name in notes:
+        return
+    notes[name] = (f":material/link_off: The link's {shown(name)} parameter {reason}; it is ignored and the "
+                   "page shows its default.")
+    box = st.session_state.get(_NOTES_BOX)
+    (box if box is not None else st).caption(notes[name])
 
 
 def choice(name: str, allowed: Sequence[str], foreign: Sequence[str] = ()) -> str | None:
