@@ -52,7 +52,7 @@ def show_notes(page: str) -> None:
     box = st.container()
     state[_NOTES_BOX] = box
     for note in state[_NOTES].values():
-        box.caption(note)
+        box.info(note, icon=":material/link_off:")
 
 
 def ignore(name: str, reason: str) -> None:
@@ -60,10 +60,9 @@ def ignore(name: str, reason: str) -> None:
     notes = st.session_state.setdefault(_NOTES, {})
     if name in notes:
         return
-    notes[name] = (f":material/link_off: The link's {shown(name)} parameter {reason}; it is ignored and the "
-                   "page shows its default.")
+    notes[name] = f"The link's {shown(name)} parameter {reason}; it is ignored and the page shows its default."
     box = st.session_state.get(_NOTES_BOX)
-    (box if box is not None else st).caption(notes[name])
+    (box if box is not None else st).info(notes[name], icon=":material/link_off:")
 
 
 def choice(name: str, allowed: Sequence[str], foreign: Sequence[str] = ()) -> str | None:

@@ -54,7 +54,7 @@ def open_page(page: str, query_params: dict) -> AppTest:
 
 
 def notes(app: AppTest) -> list[str]:
-    return [caption.value for caption in app.caption if "parameter" in caption.value and "ignored" in caption.value]
+    return [info.value for info in app.info if "parameter" in info.value and "ignored" in info.value]
 
 
 def assert_refused(app: AppTest, parameter: str) -> None:
