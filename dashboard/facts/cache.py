@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 import streamlit as st
 
 from dashboard.core.config import ConfigError
+from dashboard.data import extract_bytes
+from dashboard.data_health.cache import BANNER_WAIT_SECONDS, QUICKLY_CHECKED_BYTES, is_checking
 from dashboard.facts.build import ensure_all_facts, facts_on_disk
 from dashboard.ui.state import current_config, current_database
 
@@ -37,10 +40,16 @@ _BUILDS: dict[tuple, BuildState] = {}
 _BUILDS_LOCK = threading.Lock()
 
 
-def _build(database, state: BuildState) -> None:
+def _build(database, state: BuildState, after_checks: bool = False) -> None:
     def progress(done: int, total: int, step: str) -> None:
         state.done, state.total, state.step = done, total, step
 
+    if after_checks:
+        # Small extracts: the first page waits for the data health checks to draw its banner, so
+        # they go first; the facts save little there. Large extracts' facts start at once.
+        deadline = time.monotonic() + BANNER_WAIT_SECONDS
+        while is_checking() and time.monotonic() < deadline:
+            time.sleep(0.05)
     try:
         ensure_all_facts(database, progress, in_background=True)
     except Exception:  # noqa: BLE001 - pages keep reading the extracts
@@ -72,7 +81,8 @@ def start_facts() -> BuildState | None:
     if facts_on_disk(database):
         _build(database, state)  # milliseconds: reads manifests and opens the files
     else:
-        threading.Thread(target=_build, args=(database, state), daemon=True, name="facts-build").start()
+        small = extract_bytes(config) <= QUICKLY_CHECKED_BYTES
+        threading.Thread(target=_build, args=(database, state, small), daemon=True, name="facts-build").start()
     return state
 
 
