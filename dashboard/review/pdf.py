@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -36,7 +37,16 @@ def chromium_path() -> str | None:
 
 
 def html_to_pdf(page_html: str, paper: str, footer: str = "") -> bytes:
-    """Print a report's HTML (laid out for `paper`) to PDF bytes once its charts are drawn."""
+    """Print a report's HTML (laid out for `paper`) to PDF bytes once its charts are drawn.
+
+    The printing runs on a thread of its own: Playwright's sync API refuses to start in a thread
+    that already drives one (a test session's browser, a host application's), and a fresh thread
+    never does."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as printer:
+        return printer.submit(_print, page_html, paper, footer).result()
+
+
+def _print(page_html: str, paper: str, footer: str) -> bytes:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright

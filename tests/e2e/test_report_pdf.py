@@ -97,21 +97,15 @@ def test_a_wrong_password_is_reported_without_a_traceback(reset_config, tmp_path
         smtp.stop()
 
 
-def test_the_html_report_draws_its_charts_in_a_browser(reset_config, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-
+def test_the_html_report_draws_its_charts_in_a_browser(reset_config, tmp_path, browser):
     out = tmp_path / "review.html"
     assert main(["report", "--config", str(reset_config), "--month", "2026-03", "--out", str(out)]) == 0
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_())
-            page.goto(out.as_uri())
-            page.wait_for_function("document.body.dataset.charts !== undefined", timeout=60_000)
-            assert page.evaluate("document.body.dataset.charts") == "drawn"
-            assert page.locator("div.chart .main-svg").count() >= 3
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_())
+        page.goto(out.as_uri())
+        page.wait_for_function("document.body.dataset.charts !== undefined", timeout=60_000)
+        assert page.evaluate("document.body.dataset.charts") == "drawn"
+        assert page.locator("div.chart .main-svg").count() >= 3
+    finally:
+        page.close()
