@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.core import formatting
 from dashboard.data_health import charts as health_charts
-from dashboard.data_health.checks import CHECKS, ERROR, LAG_TOLERANCE_DAYS
+from dashboard.data_health.checks import ACCEPTED, CHECKS, ERROR, LAG_TOLERANCE_DAYS
 from dashboard.data_health.cache import current_report
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
@@ -86,7 +86,8 @@ if report.findings:
         st.info("No finding matches this choice. Show all findings or pick another table.")
     for finding in shown:
         with st.container(border=True):
-            badge = ":red-badge[Error]" if finding.severity == ERROR else ":orange-badge[Warning]"
+            badge = {ERROR: ":red-badge[Error]", ACCEPTED: ":gray-badge[Accepted]"}.get(finding.severity,
+                                                                                    ":orange-badge[Warning]")
             where = {"*": "data folder", "config": formatting.literal(report.config_path.name)}.get(finding.table, finding.table)
             if finding.column:
                 where += "." + formatting.literal(finding.column)
@@ -94,6 +95,8 @@ if report.findings:
             count = f" · {finding.count:,} record{'s' if finding.count != 1 else ''}" if finding.count else ""
             st.markdown(f"{badge} **{where}**: {failure}{count}")
             st.markdown(formatting.literal(finding.message))
+            if finding.accepted_reason:
+                st.caption(f"Accepted in the config: {formatting.literal(finding.accepted_reason)}")
             if finding.examples:
                 examples = pd.DataFrame(list(finding.examples)).astype("string").fillna("")
                 examples.columns = [str(column).replace("_", " ").capitalize() for column in examples.columns]

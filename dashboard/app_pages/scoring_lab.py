@@ -5,7 +5,7 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import formatting
+from dashboard.core import formatting, tracking
 from dashboard.scoring_lab import domain as scoring_lab
 from dashboard.scoring_lab import charts as scoring_lab_charts
 from dashboard.core.config import LeadDefinition
@@ -224,20 +224,32 @@ st.caption(
 )
 
 st.subheader("Trade-off across every threshold")
-current_curve = scoring_lab.tradeoff(current_hist, bypass)
-proposed_curve = scoring_lab.tradeoff(proposed_hist, bypass)
+current_curve = tracking.blank(scoring_lab.tradeoff(current_hist, bypass), data.untracked)
+proposed_curve = tracking.blank(scoring_lab.tradeoff(proposed_hist, bypass), data.untracked)
 st.plotly_chart(scoring_lab_charts.tradeoff_figure(current_curve, proposed_curve, base_definition.mql_threshold,
                                                    threshold, rules_changed), key="lab_tradeoff_chart")
-st.download_button("Download trade-off (CSV)", csv_text(proposed_curve), file_name="scoring_tradeoff.csv",
+st.download_button("Download trade-off (CSV)", csv_text(tracking.shown(proposed_curve, data.untracked)),
+                   file_name="scoring_tradeoff.csv",
                    mime="text/csv", key="download_lab_tradeoff")
 
 st.subheader("Month by month")
 left, right = st.columns(2)
 left.plotly_chart(scoring_lab_charts.load_figure(current.monthly, proposed.monthly, capacity), key="lab_load_chart")
-right.plotly_chart(scoring_lab_charts.revenue_figure(proposed.monthly, formatting.CURRENCY_SYMBOLS.get(currency, "")),
-                   key="lab_revenue_chart")
+if data.revenue_tracked:
+    right.plotly_chart(scoring_lab_charts.revenue_figure(proposed.monthly, formatting.CURRENCY_SYMBOLS.get(currency, "")),
+                       key="lab_revenue_chart")
+else:
+    right.caption("Won revenue of the month's leads: not tracked (the extracts have no won amounts linked to leads).")
 monthly = proposed.monthly.merge(current.monthly[["month_start", "mqls", "mql_to_sql_rate", "revenue_missed"]],
                                  on="month_start", suffixes=("", "_current"))
+monthly = tracking.blank(monthly, data.untracked)
+captured = monthly["revenue_captured_observed"] + monthly["revenue_captured_estimated"]
+
+
+def shown_missing(column: str) -> str:
+    return tracking.NOT_TRACKED if column in data.untracked else "—"
+
+
 st.dataframe(pd.DataFrame({
     "Month": pd.to_datetime(monthly["month_start"]).dt.strftime("%b %Y"),
     "Leads": [formatting.count(v) for v in monthly["leads"]],
@@ -245,11 +257,10 @@ st.dataframe(pd.DataFrame({
     "MQLs current": [formatting.count(v) for v in monthly["mqls_current"]],
     "MQLs proposed": [formatting.count(v) for v in monthly["mqls"]],
     "Estimated": [formatting.count(v) for v in monthly["mqls_estimated"]],
-    "MQL → SQL": [formatting.pct(v) for v in monthly["mql_to_sql_rate"]],
-    "MQL → won": [formatting.pct(v) for v in monthly["mql_to_won_rate"]],
-    "Captured": [formatting.money(o + e, currency) for o, e in
-                         zip(monthly["revenue_captured_observed"], monthly["revenue_captured_estimated"])],
-    "Missed": [formatting.money(v, currency) for v in monthly["revenue_missed"]],
+    "MQL → SQL": [formatting.pct(v, missing=shown_missing("mql_to_sql_rate")) for v in monthly["mql_to_sql_rate"]],
+    "MQL → won": [formatting.pct(v, missing=shown_missing("mql_to_won_rate")) for v in monthly["mql_to_won_rate"]],
+    "Captured": [formatting.money(v, currency, missing=shown_missing("revenue_captured_observed")) for v in captured],
+    "Missed": [formatting.money(v, currency, missing=shown_missing("revenue_missed")) for v in monthly["revenue_missed"]],
     "Per rep": [f"{v:,.1f}" if pd.notna(v) else "—" for v in monthly["mqls_per_rep"]],
 }), hide_index=True, column_config={
     "Handed off": st.column_config.TextColumn(help="Leads handed to sales in history, under the definition then"),
@@ -258,7 +269,8 @@ st.dataframe(pd.DataFrame({
     "Missed": st.column_config.TextColumn(help="Revenue of leads the proposal leaves out"),
     "Per rep": st.column_config.TextColumn(help="Proposed MQLs per rep working them"),
 })
-st.download_button("Download month by month (CSV)", csv_text(monthly), file_name="scoring_lab_by_month.csv",
+st.download_button("Download month by month (CSV)", csv_text(tracking.shown(monthly, data.untracked)),
+                   file_name="scoring_lab_by_month.csv",
                    mime="text/csv", key="download_lab_monthly")
 
 with st.expander("How the estimate is made"):

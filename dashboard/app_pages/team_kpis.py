@@ -6,7 +6,8 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import formatting
+from dashboard.core import formatting, tracking
+from dashboard.core.kpis import KPIS
 from dashboard.team_kpis import charts as team_charts
 from dashboard.team_kpis.data import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, split_leaderboard
 from dashboard.team_kpis import cache as team_cache
@@ -102,6 +103,18 @@ st.caption("Each month against the targets of the SLA version in force that mont
            "(green), at risk (orange), off track (red) or no target (blue); the dashed line is the target. A month "
            "the range covers only in part is hollow, with its target pro-rated.")
 own_trend = data.monthly[data.monthly["scope"] == "team"]
+
+
+def trend_chart(trend, key: str) -> None:
+    """The small multiples of the KPIs that have numbers; the untracked ones named in one line."""
+    untracked = [KPIS[kpi].label for kpi in team_charts.not_drawn(trend)]
+    if len(untracked) < trend["kpi"].nunique():
+        st.plotly_chart(team_charts.trend_figure(trend, currency), key=key)
+    if untracked:
+        st.caption(f"Not drawn, no month has a figure (not tracked by the extracts, or nothing to measure in the "
+                   f"range): {', '.join(untracked)}.")
+
+
 if own_trend["month_start"].nunique() == 1:  # one dot per chart says nothing: the month as a table
     st.dataframe(pd.DataFrame({
         "KPI": own_trend["label"],
@@ -110,11 +123,11 @@ if own_trend["month_start"].nunique() == 1:  # one dot per chart says nothing: t
         "Status": own_trend["status"].fillna(""),
     }), hide_index=True, key="trend_table")
 else:
-    st.plotly_chart(team_charts.trend_figure(own_trend, currency), key="trend_chart")
+    trend_chart(own_trend, "trend_chart")
 shared_trend = data.monthly[data.monthly["scope"] == "shared"]
 if not shared_trend.empty:
     with st.expander("Shared KPIs month by month"):
-        st.plotly_chart(team_charts.trend_figure(shared_trend, currency), key="shared_trend_chart")
+        trend_chart(shared_trend, "shared_trend_chart")
 st.download_button("Download monthly KPIs (CSV)", csv_text(data.monthly), key="download_monthly_kpis",
                    file_name=f"kpis_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"), mime="text/csv")
 
@@ -123,10 +136,28 @@ RATE_COLUMNS = ("visit_to_lead_rate", "lead_to_mql_rate", "mql_to_sql_rate", "re
                 "quota_share", "attainment", "sql_to_proposal_rate", "proposal_to_won_rate", "win_rate",
                 "first_touch_within_sla_rate", "min_attempts_met_rate", "first_touch_within_rate", "attempts_met_rate")
 count = {"format": "localized"}
-if data.by_channel is not None:
+
+
+def shown(frame: pd.DataFrame, columns: dict, name_of=None) -> tuple[pd.DataFrame, dict]:
+    """A table as the page shows it (formatting.as_display): each untracked column reads "not
+    tracked", never 0 or blank."""
+    untracked = [column for column in data.untracked if column in frame.columns]
+    labels = {column: (columns[column].get("label") if isinstance(columns.get(column), dict) else columns.get(column))
+              or column for column in untracked}
+    return (tracking.shown(formatting.as_display(frame, RATE_COLUMNS, currency, name_of), untracked),
+            {**columns, **{column: st.column_config.TextColumn(labels[column]) for column in untracked}})
+
+
+if data.by_channel is not None and data.by_channel.empty and data.by_segment.empty:
+    st.subheader("By channel and segment")
+    st.caption("Not tracked: the extracts have no leads or traffic to split by channel or segment.")
+elif data.by_channel is not None:
     st.subheader("By channel")
     channel_name = functools.partial(selection.config.display_name, "channel")
-    st.plotly_chart(team_charts.channel_figure(data.by_channel, channel_name), key="channel_chart")
+    if "mqls" in data.untracked or data.by_channel.empty:
+        st.caption("MQLs by channel: not tracked by the extracts, so not drawn.")
+    else:
+        st.plotly_chart(team_charts.channel_figure(data.by_channel, channel_name), key="channel_chart")
     breakdown_columns = {
         "value": "Channel", "sessions": st.column_config.NumberColumn("Sessions", **count),
         "leads": st.column_config.NumberColumn("Leads", **count),
@@ -141,23 +172,24 @@ if data.by_channel is not None:
     }
     order = ["value", "sessions", "visit_to_lead_rate", "leads", "lead_to_mql_rate", "mqls", "mql_to_sql_rate",
              "recycle_rate", "disqualified_rate", "won_deals", "won_revenue"]
-    st.dataframe(formatting.as_display(data.by_channel, RATE_COLUMNS, currency, channel_name), hide_index=True,
-                 key="channel_table",
-                 column_order=order, column_config=breakdown_columns)
+    channel_table, channel_columns = shown(data.by_channel, breakdown_columns, channel_name)
+    st.dataframe(channel_table, hide_index=True, key="channel_table", column_order=order, column_config=channel_columns)
     st.caption("Events in the range, as in the funnel's period view: MQLs accepted = SQLs ÷ MQLs, recycled and "
                "disqualified = leads handed back or disqualified ÷ MQLs; won deals count through their lead's channel.")
     st.subheader("By segment")
     segment_name = functools.partial(selection.config.display_name, "segment")
-    st.dataframe(formatting.as_display(data.by_segment, RATE_COLUMNS, currency, segment_name), hide_index=True,
-                 key="segment_table",
+    segment_table, segment_columns = shown(data.by_segment, {**breakdown_columns, "value": "Segment"}, segment_name)
+    st.dataframe(segment_table, hide_index=True, key="segment_table",
                  column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
-                 column_config={**breakdown_columns, "value": "Segment"})
-    segment_won = int(pd.to_numeric(data.by_segment["won_deals"], errors="coerce").fillna(0).sum())
-    channel_won = int(pd.to_numeric(data.by_channel["won_deals"], errors="coerce").fillna(0).sum())
-    st.caption(f"Counting basis: won deals count through their lead's segment ({segment_won:,} here"
-               + (f" against {channel_won:,} by channel" if channel_won != segment_won else "")
-               + "); deals with no lead, or a lead with no segment (sales-sourced), are in no row.")
-    both = pd.concat([data.by_channel.assign(dimension="channel"), data.by_segment.assign(dimension="segment")])
+                 column_config=segment_columns)
+    if "won_deals" not in data.untracked:
+        segment_won = int(pd.to_numeric(data.by_segment["won_deals"], errors="coerce").fillna(0).sum())
+        channel_won = int(pd.to_numeric(data.by_channel["won_deals"], errors="coerce").fillna(0).sum())
+        st.caption(f"Counting basis: won deals count through their lead's segment ({segment_won:,} here"
+                   + (f" against {channel_won:,} by channel" if channel_won != segment_won else "")
+                   + "); deals with no lead, or a lead with no segment (sales-sourced), are in no row.")
+    both = tracking.shown(pd.concat([data.by_channel.assign(dimension="channel"),
+                                     data.by_segment.assign(dimension="segment")]), data.untracked)
     st.download_button("Download by channel and segment (CSV)", csv_text(both), key="download_breakdown",
                        file_name="marketing_by_channel_and_segment.csv", mime="text/csv")
 
@@ -168,7 +200,6 @@ if data.by_team is not None:
     left.plotly_chart(team_charts.team_revenue_figure(data.by_team, currency,
                                                       team.name if team.function == "sales" else None),
                       key="team_revenue_chart")
-    by_team = formatting.as_display(data.by_team, RATE_COLUMNS, currency)
     team_columns = {
         "team": "Team", "quota_share": st.column_config.NumberColumn("Quota share", **rate),
         "won_revenue": "Won", "quota": "Quota",
@@ -182,13 +213,15 @@ if data.by_team is not None:
         "first_touch_within_sla_rate": st.column_config.NumberColumn("First touch in SLA", **rate),
         "min_attempts_met_rate": st.column_config.NumberColumn("Attempts met", **rate),
     }
+    by_team, team_columns = shown(data.by_team, team_columns)
     right.dataframe(by_team, hide_index=True, key="by_team_quota_table", column_config=team_columns,
                     column_order=["team", "quota_share", "won_revenue", "quota", "attainment"])
     st.dataframe(by_team, hide_index=True, key="by_team_table", column_config=team_columns,
                  column_order=["team", "mql_to_sql_rate", "sql_to_proposal_rate", "proposal_to_won_rate", "win_rate",
                                "avg_deal_size", "sales_cycle_days", "first_touch_within_sla_rate",
                                "min_attempts_met_rate"])
-    st.download_button("Download by sales team (CSV)", csv_text(data.by_team), key="download_by_team",
+    st.download_button("Download by sales team (CSV)", csv_text(tracking.shown(data.by_team, data.untracked)),
+                       key="download_by_team",
                        file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv")
 
     st.subheader("Leaderboard")
@@ -226,9 +259,11 @@ if data.by_team is not None:
         sort = st.selectbox("Rank by", list(sorts), format_func=SORT_LABELS.get, key=key)
         st.query_params[f"sort_{name}"] = sort
         ranked = sort_leaderboard(board, sort)
-        st.dataframe(formatting.as_display(ranked, RATE_COLUMNS, currency), hide_index=True, key=f"leaderboard_{name}",
-                     column_config=rep_columns, column_order=[c for c in ranked.columns if c != "rep_id"])
-        st.download_button("Download this leaderboard (CSV)", csv_text(ranked), key=f"download_{name}",
+        board_table, board_columns = shown(ranked, rep_columns)
+        st.dataframe(board_table, hide_index=True, key=f"leaderboard_{name}", column_config=board_columns,
+                     column_order=[c for c in ranked.columns if c != "rep_id"])
+        st.download_button("Download this leaderboard (CSV)", csv_text(tracking.shown(ranked, data.untracked)),
+                           key=f"download_{name}",
                            file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),
                            mime="text/csv")
     if lead_board.empty and deal_board.empty:

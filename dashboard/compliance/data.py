@@ -158,6 +158,9 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
     }
     if not track.hand_offs:
         kpis = dict.fromkeys(kpis)
+    bands = database.catalog.blank_untracked(response_bands(leads))
+    if not (track.touches and track.hand_offs):
+        bands = bands.iloc[0:0]  # no lead has a response time: no band, rather than bands of 0
     return ComplianceData(
         start=start, end=end, as_of=as_of, tracking=track, rules=used,
         uncovered_days=uncovered_days(database.config, start, end),
@@ -166,7 +169,7 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
         by_team=summarise(leads, TEAM_KEYS),
         overdue=overdue,
         overdue_lists=split_overdue(overdue, rules, as_of),
-        bands=response_bands(leads),
+        bands=bands,
         hand_backs=compact(backs, HAND_BACK_COLUMNS),
         hand_back_reasons=hand_back_reasons(backs),
         kpis=kpis,

@@ -173,6 +173,10 @@ class Team:
     quota_share: float | None = None  # a sales team's share of the revenue quota (None: an equal split)
 
 
+# Tables whose extract may hold one row per event (a visit, a click), counted per contract row.
+EVENT_GRAIN_TABLES = {"traffic": ("row", "event")}
+
+
 @dataclass(frozen=True)
 class TableSource:
     """Where one contract table comes from and how its columns and values map."""
@@ -185,6 +189,17 @@ class TableSource:
     constants: dict[str, Any]  # contract column -> a value for every row
     timestamp_formats: tuple[str, ...]  # strptime formats for text timestamps
     delimiter: str | None
+    grain: str = "row"  # "event": one row per visit or click, counted into the contract's rows (traffic)
+
+
+@dataclass(frozen=True)
+class AcceptedFinding:
+    """A data health finding the user has looked at and accepted, with the reason."""
+
+    check: str
+    table: str
+    reason: str
+    column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +208,7 @@ class DataConfig:
     tables: dict[str, TableSource]
     as_of: dt.date | None
     stages_not_tracked: tuple[str, ...]
+    accepted_findings: tuple[AcceptedFinding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -421,7 +437,7 @@ def _broad_folder(folder: Path) -> str | None:
 
 
 def _read_data(reader: _Reader, raw: Any, config_dir: Path) -> DataConfig:
-    section = reader.table(raw, "data", ("folder", "as_of", "tables", "stages_not_tracked"))
+    section = reader.table(raw, "data", ("folder", "as_of", "tables", "stages_not_tracked", "accepted_findings"))
     folder_text = reader.value(section, "data", "folder", str, default="data/sample")
     folder = (config_dir / (folder_text or ".")).resolve()
     too_broad = _broad_folder(folder)
@@ -446,12 +462,36 @@ def _read_data(reader: _Reader, raw: Any, config_dir: Path) -> DataConfig:
     for name, table in TABLES.items():
         if table.required and name not in tables_raw:
             reader.problem(f"data.tables.{name}", f"is missing; say where the {name} extract is ([data.tables.{name}] path = ...)")
-    return DataConfig(folder=folder, tables=tables, as_of=as_of, stages_not_tracked=tuple(not_tracked))
+    return DataConfig(folder=folder, tables=tables, as_of=as_of, stages_not_tracked=tuple(not_tracked),
+                      accepted_findings=_read_accepted(reader, section.get("accepted_findings")))
+
+
+def _read_accepted(reader: _Reader, raw: Any) -> tuple[AcceptedFinding, ...]:
+    """[[data.accepted_findings]] blocks: check, table, optional column, and the reason, which is required."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.problem("data.accepted_findings", "must be [[data.accepted_findings]] blocks with check, table and reason")
+        return ()
+    accepted = []
+    for index, item in enumerate(raw):
+        key = f"data.accepted_findings[{index}]"
+        section = reader.table(item, key, ("check", "table", "column", "reason"))
+        check = reader.value(section, key, "check", str, what="a data health check id, e.g. \"duplicate_id\"")
+        table = reader.value(section, key, "table", str, check=lambda v: None if v in TABLES else
+                             f"must be one of {', '.join(TABLES)}")
+        reason = reader.value(section, key, "reason", str, what="why the finding is understood, shown beside it",
+                              check=lambda v: None if v.strip() else "must say why the finding is accepted")
+        column = reader.value(section, key, "column", str, default=None)
+        if check and table and reason and reason.strip():
+            accepted.append(AcceptedFinding(check=check, table=table, reason=reason.strip(), column=column))
+    return tuple(accepted)
 
 
 def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | None:
     key = f"data.tables.{name}"
-    section = reader.table(raw, key, ("path", "format", "columns", "values", "constants", "timestamp_formats", "delimiter"))
+    section = reader.table(raw, key, ("path", "format", "columns", "values", "constants", "timestamp_formats", "delimiter",
+                                      "grain"))
     path_text = reader.value(section, key, "path", str, what="a file, glob or folder inside data.folder")
     if path_text is None:
         return None
@@ -483,6 +523,12 @@ def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | No
         section, key, "delimiter", str, default=None,
         check=lambda v: None if len(v) == 1 else "must be a single character",
     )
+    grain = reader.value(
+        section, key, "grain", str, default="row",
+        check=lambda v: None if v in EVENT_GRAIN_TABLES.get(name, ("row",)) else (
+            "must be \"row\" or \"event\"" if name in EVENT_GRAIN_TABLES else
+            f"only traffic can be read at event grain; {name} has one row per record"),
+    )
     return TableSource(
         name=name,
         path=str(pure),
@@ -492,6 +538,7 @@ def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | No
         constants=constants,
         timestamp_formats=tuple(formats),
         delimiter=delimiter,
+        grain=grain or "row",
     )
 
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from dashboard.core.contract import STAGES
+from dashboard.core.tracking import FIGURE_NEEDS, OUTCOMES, REVENUE, blank
 from dashboard.data.problems import Problem
+
+# Which extract carries each stage: a rate between stages of different extracts needs a link.
+STAGE_TABLES = {stage: table for stage, table, _ in STAGES}
 
 
 @dataclass
@@ -48,6 +54,40 @@ class Catalog:
     def lead_source_tracked(self) -> bool:
         """Without leads every deal would look sales-sourced, which says nothing."""
         return self.has("leads") and self.has("deals", "lead_id")
+
+    def tracks(self, figure: str) -> bool:
+        """Whether a figure (a stage count, a rate, a KPI, a result column) can be measured:
+        every stage it is made of is tracked. Names outside the catalogue are always tracked."""
+        return all(self._need_met(need) for need in FIGURE_NEEDS.get(figure, ()))
+
+    def _need_met(self, need: str) -> bool:
+        if need == REVENUE:
+            return self.revenue_tracked
+        if need == OUTCOMES:
+            return self.outcomes_tracked
+        return self.stage_tracked(need)
+
+    def untracked(self, figures) -> list[str]:
+        return [figure for figure in figures if not self.tracks(figure)]
+
+    def blank_untracked(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The result with every column of an untracked figure missing (null), never 0."""
+        return blank(frame, self.untracked(frame.columns))
+
+    def linked(self, stage: str, other: str) -> bool:
+        """Whether the data follows records from one stage to the other, so a rate between
+        them means something: leads carry their own stages, deals theirs, traffic meets leads
+        by channel, and deals meet leads only through deals.lead_id."""
+        families = {STAGE_TABLES[stage], STAGE_TABLES[other]}
+        if len(families) == 1:
+            return True
+        traffic_to_leads = self.has("leads")
+        leads_to_deals = self.has("leads") and self.has("deals", "lead_id")
+        if families == {"traffic", "leads"}:
+            return traffic_to_leads
+        if families == {"leads", "deals"}:
+            return leads_to_deals
+        return traffic_to_leads and leads_to_deals
 
     def leave_out(self, problems: list[Problem]) -> None:
         """Forget the tables of `problems`: from now on they read as not tracked."""

@@ -12,7 +12,7 @@ import duckdb
 from duckdb import CaseExpression, ColumnExpression, ConstantExpression, FunctionExpression
 
 from dashboard.core.config import Config, TableSource
-from dashboard.core.contract import TABLES, TIMESTAMP, Table
+from dashboard.core.contract import STAGES, TABLES, TIMESTAMP, Table
 from dashboard.data.catalog import Catalog
 from dashboard.data.files import duckdb_path, files_for
 from dashboard.data.problems import DataError, Problem, first_line
@@ -108,7 +108,7 @@ class ContractViews:
         source_types = {name: str(kind) for name, kind in zip(raw.columns, raw.types)}
         shown = f"{self.folder.name}/{source.path}"
         formats, format_problems = self._timestamp_formats(raw, table, source, source_types, shown)
-        converted, from_file, missing = {}, {}, []
+        converted, from_file, missing, warnings = {}, {}, [], []
         for column in table.columns:
             source_column = source.columns.get(column.name, column.name)
             if column.name in source.constants:
@@ -124,7 +124,20 @@ class ContractViews:
                         f"data.tables.{table.name}.columns.{column.name} names {source_column!r}, "
                         f"which is not a column of {shown} (it has: {', '.join(sorted(available))})"
                     ), check="column_missing", column=column.name))
-                elif column.required:
+                elif not column.required and STAGE_COLUMNS.get((table.name, column.name)) not in (
+                        None, *self.config.data.stages_not_tracked):
+                    # Not an error (the stage is shown as not tracked), but an export that lost a
+                    # column must not go unnoticed: say so unless the config states the stage is absent.
+                    stage = STAGE_COLUMNS[table.name, column.name]
+                    hint = _closest(column.name, available - set(table.column_names))
+                    warnings.append(Problem(table.name, (
+                        f"{shown} has no column {column.name!r}"
+                        + (f" (is it {hint!r}, renamed?)" if hint else "")
+                        + f", so the {stage} stage is not tracked; map yours with [data.tables.{table.name}.columns] "
+                          f"{column.name} = \"<your column>\", or add \"{stage}\" to data.stages_not_tracked in "
+                          f"{self.config.path.name} if the export has no such stage"
+                    ), severity="warning", check="stage_column_missing", column=column.name))
+                elif column.required and not (source.grain == "event" and column.name in EVENT_MEASURES):
                     hint = _closest(column.name, available)
                     missing.append(Problem(table.name, (
                         f"{shown} has no column {column.name!r}"
@@ -143,12 +156,15 @@ class ContractViews:
         problems = problems + format_problems + self._mixed_time_zones(raw, table, from_file, source_types, shown, formats)
         try:
             relation = raw.select(*(converted[column.name].alias(column.name) for column in table.columns))
+            if source.grain == "event":
+                relation = _counted_events(relation, table, "sessions" in tracked)
+                tracked |= set(EVENT_MEASURES)
         except duckdb.Error as error:
             raise DataError(
                 f"{shown}: cannot be mapped to the {table.name} contract ({first_line(error)}); "
                 f"check [data.tables.{table.name}] in {self.config.path.name}"
             ) from None
-        return relation, tracked, problems
+        return relation, tracked, problems + warnings
 
     def _converted(self, expression, sql_type: str, source: TableSource, column: str, source_type: str = "VARCHAR",
                    lenient: bool = False, formats: tuple[str, ...] = ()):
@@ -321,6 +337,22 @@ _SAFE_CONVERSIONS = {
     "DECIMAL(18,2)": {"DECIMAL(18,2)", "INTEGER", "SMALLINT", "TINYINT", "USMALLINT", "UTINYINT"},
     "BOOLEAN": {"BOOLEAN"},
 }
+
+
+# At event grain (one row per visit or click) the measure is counted per contract row: the
+# number of events, or the sum of the column mapped to it.
+EVENT_MEASURES = ("sessions",)
+# The optional columns whose absence leaves a funnel stage untracked.
+STAGE_COLUMNS = {(table, column): stage for stage, table, column in STAGES if stage != "won"} | {
+    ("deals", "closed_at"): "won"}
+
+
+def _counted_events(relation: duckdb.DuckDBPyRelation, table: Table, measure_mapped: bool) -> duckdb.DuckDBPyRelation:
+    keys = [column.name for column in table.columns if column.name not in EVENT_MEASURES]
+    measure = (FunctionExpression("sum", ColumnExpression("sessions")) if measure_mapped
+               else FunctionExpression("count_star"))
+    return relation.aggregate(
+        [*map(ColumnExpression, keys), measure.cast(duckdb.sqltype("BIGINT")).alias("sessions")], ", ".join(keys))
 
 
 def _needs_conversion_check(column, source: TableSource, source_type: str) -> bool:

@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from dashboard.core.config import Config, ConfigError, Team, load_config
+from dashboard.core.config import AcceptedFinding, Config, ConfigError, Team, load_config
 from dashboard.core.contract import DEAL_STATUSES, TABLES
 from dashboard.data import Database, Problem, files_for
 
 ERROR, WARNING = "error", "warning"
+ACCEPTED = "accepted"  # a finding the config accepts, with its reason: neither error nor warning
 EXAMPLES = 5  # example rows per finding
 MAX_GAP_DAYS = 92  # no record in any table for longer than this splits the data's span
 LAG_TOLERANCE_DAYS = 7  # a table whose latest record is older than this before the as-of date lags
@@ -64,6 +65,8 @@ CHECKS: dict[str, Check] = {
               "dates more than one format reads differently"),
         Check("mixed_time_zones", "Times either all carry a UTC offset or none does", WARNING,
               "times with and without a UTC offset"),
+        Check("stage_column_missing", "Every stage's column is in the file, or the stage is in data.stages_not_tracked",
+              WARNING, "a stage column is missing"),
         Check("empty_table", "No configured table is empty", ERROR, "the table is empty"),
         Check("missing_value", "Required values (ids, creation times, status) are filled in", ERROR,
               "required values are empty"),
@@ -113,6 +116,7 @@ class Finding:
     count: int | None  # records affected, where it can be counted
     message: str  # what is wrong and what to do
     examples: tuple[dict[str, object], ...] = ()
+    accepted_reason: str | None = None  # set when [[data.accepted_findings]] accepts it (severity ACCEPTED)
 
     @property
     def title(self) -> str:
@@ -122,6 +126,7 @@ class Finding:
         return {
             "check": self.check, "severity": self.severity, "table": self.table, "column": self.column,
             "count": self.count, "message": self.message, "examples": [dict(example) for example in self.examples],
+            "accepted_reason": self.accepted_reason,
         }
 
 
@@ -291,6 +296,7 @@ def validate(database: Database) -> ValidationReport:
 
     monthly = (database.query("validate_monthly_rows", {"data_start": data_start, "as_of_end": as_of_end})
                if span else None)
+    findings = accepted(findings, config.data.accepted_findings)
     return ValidationReport(
         config_path=config.path,
         data_folder=config.data.folder,
@@ -305,7 +311,7 @@ def validate(database: Database) -> ValidationReport:
 
 
 STRUCTURE_CHECKS = ("config", "data_folder_missing", "file_missing", "outside_folder", "unreadable",
-                    "schema_mismatch", "column_missing", "wrong_type")
+                    "schema_mismatch", "column_missing", "wrong_type", "stage_column_missing")
 
 
 def checks_run(config: Config, catalog) -> tuple[str, ...]:
@@ -325,6 +331,18 @@ def _finding_order(finding: Finding) -> tuple:
 
 
 # --- Rules (pure) -----------------------------------------------------------------------------
+
+
+def accepted(findings: list[Finding], accepts: tuple[AcceptedFinding, ...]) -> list[Finding]:
+    """Findings the config accepts (same check and table, and column when it names one) lose
+    their severity: shown as accepted with the user's reason, never as "cannot be trusted"."""
+    result = []
+    for finding in findings:
+        match = next((accept for accept in accepts if accept.check == finding.check and accept.table == finding.table
+                      and accept.column in (None, finding.column)), None)
+        result.append(finding if match is None or finding.check == "config"
+                      else replace(finding, severity=ACCEPTED, accepted_reason=match.reason))
+    return result
 
 
 def finding_from_problem(problem: Problem) -> Finding:

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH
-from dashboard.data_health.checks import ERROR, ValidationReport, validate_config_file
+from dashboard.data_health.checks import ACCEPTED, ERROR, WARNING, ValidationReport, validate_config_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +22,9 @@ def run(args: argparse.Namespace) -> int:
     report = validate_config_file(args.config)
     print(json.dumps(report.to_dict(), indent=2) if args.json else render_text(report))
     return report.exit_code
+
+
+SEVERITY_WORDS = {ERROR: "ERROR", WARNING: "warning", ACCEPTED: "accepted"}
 
 
 def render_text(report: ValidationReport) -> str:
@@ -37,8 +40,11 @@ def render_text(report: ValidationReport) -> str:
         where = finding.table + (f".{finding.column}" if finding.column else "")
         count = f" ({finding.count:,} record{'' if finding.count == 1 else 's'})" if finding.count else ""
         lines.append("")
-        lines.append(f"{'ERROR' if finding.severity == ERROR else 'warning'}  {finding.check}  {where}{count}")
+        lines.append(f"{SEVERITY_WORDS.get(finding.severity, finding.severity)}  {finding.check}  {where}{count}")
         lines += textwrap.wrap(finding.message, width=100, initial_indent="    ", subsequent_indent="    ")
+        if finding.accepted_reason:
+            lines += textwrap.wrap(f"accepted in the config: {finding.accepted_reason}", width=100,
+                                   initial_indent="    ", subsequent_indent="    ")
         for example in finding.examples[:3]:
             lines.append("    e.g. " + ", ".join(f"{key}={value}" for key, value in example.items() if value is not None))
     if report.tables:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.core.contract import STAGE_NAMES
-from dashboard.data import Database, date_range_params
+from dashboard.core.frames import row_mask
+from dashboard.data import Catalog, Database, date_range_params
 from dashboard.facts.stage_counts import counts_query
 from dashboard.funnel.domain import (
     STAGE_COLUMNS,
@@ -77,6 +78,8 @@ def funnel(
         as_of = as_of or data_as_of(database) or end
         params["as_of_end"] = date_range_params(as_of, as_of)["end"]
         row = database.query("funnel_stage_counts_cohort", params).iloc[0].to_dict()
+        # A cohort is leads followed onwards: a stage the data does not link to leads cannot be counted in it.
+        tracked = {stage: is_tracked and database.catalog.linked("lead", stage) for stage, is_tracked in tracked.items()}
         cycle = database.query("lead_to_won_days_p75", params).iloc[0]
         p75 = float(cycle["p75_days"]) if database.catalog.stage_tracked("lead") and pd.notna(cycle["p75_days"]) else None
         maturity = cohort_maturity(min(end, as_of), as_of, p75)
@@ -87,7 +90,8 @@ def funnel(
         sales_sourced = int(row["sales_sourced_won"]) if database.catalog.lead_source_tracked else None
     else:
         raise ValueError(f"view must be {PERIOD!r} or {COHORT!r}, got {view!r}")
-    steps = build_funnel(counts_from_row(row), tracked, filters, targets, at_risk_band, maturing_reason(maturity))
+    steps = build_funnel(counts_from_row(row), tracked, filters, targets, at_risk_band, maturing_reason(maturity),
+                         linked=database.catalog.linked)
     return FunnelResult(view=view, steps=steps, maturity=maturity, sales_sourced_won=sales_sourced)
 
 
@@ -137,13 +141,16 @@ TRANSITION_STAGES = {
 def stage_durations(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> pd.DataFrame:
     """Days between stages, leaving out transitions whose ends the extract does not track."""
     frame = database.query("stage_durations", {**date_range_params(start, end), **filters.params()})
-    catalog = database.catalog
-    tracked = frame["transition"].map(
-        lambda transition: all(stage is None or catalog.stage_tracked(stage) for stage in TRANSITION_STAGES[transition])
-    )
-    if not catalog.has("deals", "created_at"):
-        tracked &= frame["transition"] != "deal_to_won"
-    return frame[tracked.astype(bool)].reset_index(drop=True)
+    tracked = row_mask(frame["transition"], lambda transition: transition_tracked(database.catalog, transition))
+    return frame[tracked].reset_index(drop=True)
+
+
+def transition_tracked(catalog: Catalog, transition: str) -> bool:
+    """Both ends of the transition are tracked and linked; a deal's own cycle needs its creation date."""
+    start, finish = TRANSITION_STAGES[transition]
+    if start is None:
+        return catalog.stage_tracked(finish) and catalog.has("deals", "created_at")
+    return catalog.stage_tracked(start) and catalog.stage_tracked(finish) and catalog.linked(start, finish)
 
 
 def monthly_funnel(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> pd.DataFrame:

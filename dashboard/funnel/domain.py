@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 import pandas as pd
 
@@ -64,12 +64,15 @@ class FunnelStep:
     status_reason: str = ""  # why the status is "maturing" or "n/a"
 
 
-def unsplittable_note(stage: str, filters: Filters) -> str:
-    """Traffic is only split by channel, and leads not yet handed off have no owning team."""
+def unsplittable_note(stage: str, filters: Filters, deals_have_leads: bool = True) -> str:
+    """Traffic is only split by channel, and leads not yet handed off have no owning team.
+    Deals take channel and segment from their lead: without leads they cannot be split by them."""
     if stage == "traffic" and (filters.segment or filters.team):
         return "not split by " + ("segment" if filters.segment else "team")
     if stage == "lead" and filters.team:
         return "not split by team"
+    if stage in ("proposal", "won") and not deals_have_leads and (filters.channel or filters.segment):
+        return "not split by " + ("channel" if filters.channel else "segment")
     return ""
 
 
@@ -118,6 +121,7 @@ def build_funnel(
     targets: Mapping[str, float] | None = None,
     at_risk_band: float = 0.10,
     maturing: str = "",
+    linked: Callable[[str, str], bool] | None = None,
 ) -> list[FunnelStep]:
     """Steps in funnel order with rates from the previous and the first tracked stage.
 
@@ -125,6 +129,8 @@ def build_funnel(
     target applies only when it is measured from the stage right before it; measured across an
     untracked stage its status is "n/a". `maturing` (why a cohort is still maturing) makes the
     stages after MQL "maturing" instead of judging rates that will still rise.
+    `linked(a, b)` says whether the data follows records from stage a to stage b (`Catalog.linked`): a
+    stage not linked to the one before starts the funnel afresh, with no rate to it.
     """
     targets = targets or {}
     steps: list[FunnelStep] = []
@@ -132,10 +138,13 @@ def build_funnel(
     previous_stage: str | None = None
     previous_count: int | None = None
     for position, stage in enumerate(STAGE_NAMES):
-        note = NOT_TRACKED if not tracked.get(stage, False) else unsplittable_note(stage, filters)
+        note = NOT_TRACKED if not tracked.get(stage, False) else unsplittable_note(
+            stage, filters, linked is None or linked("lead", stage))
         count = None if note else int(counts.get(stage) or 0)
         rate_from_previous = rate_from_first = target = status = None
         measured_from, reason = None, ""
+        if count is not None and previous_stage is not None and linked is not None and not linked(previous_stage, stage):
+            previous_stage = None
         if count is not None:
             if previous_stage is not None:
                 measured_from = previous_stage

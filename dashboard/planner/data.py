@@ -15,6 +15,7 @@ from dashboard.core.contract import STAGE_NAMES
 from dashboard.data import Database, date_range_params
 from dashboard.funnel.domain import STAGE_COLUMNS, Filters
 from dashboard.core.kpis import STEP_RATE_KPIS
+from dashboard.core.frames import row_mask
 from dashboard.planner.domain import (
     LAG_STAGES,
     OBSERVED,
@@ -155,7 +156,7 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
             by_segment.setdefault(segment, {})[int(row.months_before_won)] = float(row.won_deals)
         lags[stage] = mix_by_segment(by_segment, MIN_SEGMENT_DEALS)
     lag_days = database.query("planner_won_lag_days", lag_params)
-    lag_days = lag_days[lag_days["stage"].map(lambda stage: bool(tracked.get(stage)))].reset_index(drop=True)
+    lag_days = lag_days[row_mask(lag_days["stage"], lambda stage: bool(tracked.get(stage)))].reset_index(drop=True)
 
     longest = max((profile.max_months for profile in lags.values() if profile.is_observed), default=0)
     plan_start = first_day.replace(day=1)

@@ -27,6 +27,8 @@ from dashboard.core.kpis import KPIS
 DAY = dt.timedelta(days=1)
 # How far back the forecast looks for windows of pipeline history.
 FORECAST_LOOKBACK_DAYS = 365
+# A stage with no deal that closed in the year's windows learns from up to three years instead.
+FORECAST_FALLBACK_LOOKBACK_DAYS = 3 * 365
 PIPELINE_STAGES = ("proposal", "no_proposal")
 PIPELINE_STAGE_LABELS = {"proposal": "proposal sent", "no_proposal": "no proposal yet", "open": "open deals"}
 
@@ -135,9 +137,11 @@ class PipelineSlice:
     """Deals open at a moment in one stage, and what of them was won in the window after."""
 
     open_deals: int = 0
-    open_amount: float = 0.0
+    open_amount: float = 0.0  # of the open deals that have an amount
     won_deals: int = 0
     won_amount: float = 0.0
+    lost_deals: int = 0  # lost within the window after the moment
+    open_deals_without_amount: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,8 +159,9 @@ class StageForecast:
     label: str
     open_deals: int
     open_amount: float
-    win_rate: float | None  # share of such pipeline's value won within the horizon, in the past
+    win_rate: float | None  # share of such open deals (by count) won within the horizon, in the past
     expected: float
+    history_days: int | None = None  # set when the rate comes from the longer fallback lookback
 
 
 @dataclass(frozen=True)
@@ -199,9 +204,18 @@ def forecast(
     pipeline_now: Mapping[str, PipelineSlice] | None,
     history: Sequence[PipelineSnapshot],
     currency: str = "USD",
+    fallback: Sequence[PipelineSnapshot] = (),
+    fallback_days: int | None = None,
 ) -> Forecast:
     """Revenue expected by the period end. `pipeline_now` is None when the extract cannot
-    place deals in time (no creation dates); `history` holds the past windows."""
+    place deals in time (no creation dates); `history` holds the past windows of the last year.
+
+    Each stage's open deals are weighted by the share of such deals, counted, won within the
+    horizon in the past: by count, because exports often carry no amount (or 0) on lost and open
+    deals, which would make an amount-weighted rate meaningless. A stage none of whose past deals
+    closed within the year's windows takes its rate from `fallback`, the windows of a longer
+    lookback (`fallback_days`), and says so. An open deal without an amount is valued at the
+    average won deal of its stage's history."""
     def money(value: float) -> str:
         return formatting.money(value, currency)
 
@@ -229,27 +243,46 @@ def forecast(
     stages = []
     for stage in stage_names:
         now = pipeline_now.get(stage, PipelineSlice())
-        past_open = sum(h.stages.get(stage, PipelineSlice()).open_amount for h in history)
-        past_won = sum(h.stages.get(stage, PipelineSlice()).won_amount for h in history)
-        rate = past_won / past_open if past_open > 0 else None
+        past = _stage_history(history, stage)
+        history_days = None
+        if past.won_deals + past.lost_deals == 0 and fallback:
+            longer = _stage_history(fallback, stage)
+            if longer.won_deals + longer.lost_deals > 0:
+                past, history_days = longer, fallback_days
+        rate = past.won_deals / past.open_deals if past.open_deals > 0 else None
+        average_won = past.won_amount / past.won_deals if past.won_deals else 0.0
+        value = now.open_amount + now.open_deals_without_amount * average_won
         stages.append(StageForecast(
-            stage=stage, label=PIPELINE_STAGE_LABELS[stage], open_deals=now.open_deals, open_amount=now.open_amount,
-            win_rate=rate, expected=now.open_amount * (rate or 0.0),
+            stage=stage, label=PIPELINE_STAGE_LABELS[stage], open_deals=now.open_deals, open_amount=value,
+            win_rate=rate, expected=value * (rate or 0.0), history_days=history_days,
         ))
     pipeline = sum(stage.expected for stage in stages)
     new = sum(h.new_won_amount for h in history) / len(history)
-    rates = ", ".join(
-        f"{stage.label} {stage.win_rate * 100:.1f} %" if stage.win_rate is not None else f"{stage.label} no history"
-        for stage in stages
-    )
+    rates = ", ".join(_rate_text(stage) for stage in stages)
     windows = "window" if len(history) == 1 else f"{len(history)} windows"
     explanation = (
         f"Won so far {money(won_to_date)} + open pipeline {money(sum(s.open_amount for s in stages))} weighted by "
-        f"the share of such pipeline won within {horizon_days} days in the past ({rates}) = {money(pipeline)} "
+        f"the share of such open deals, by count, won within {horizon_days} days in the past ({rates}) "
+        f"= {money(pipeline)} "
         f"+ new deals won within {horizon_days} days of opening, at the average of the past {windows} "
         f"of {horizon_days} days before this cutoff = {money(new)}."
     )
     return done("pipeline", won_to_date + pipeline + new, pipeline, new, stages, len(history), explanation)
+
+
+def _stage_history(history: Sequence[PipelineSnapshot], stage: str) -> PipelineSlice:
+    slices = [h.stages.get(stage, PipelineSlice()) for h in history]
+    return PipelineSlice(open_deals=sum(p.open_deals for p in slices), won_deals=sum(p.won_deals for p in slices),
+                         won_amount=sum(p.won_amount for p in slices), lost_deals=sum(p.lost_deals for p in slices))
+
+
+def _rate_text(stage: StageForecast) -> str:
+    if stage.win_rate is None:
+        return f"{stage.label} no history"
+    text = f"{stage.label} {stage.win_rate * 100:.1f} %"
+    if stage.history_days:
+        text += f" (from the last {stage.history_days} days: no such deal closed within the last year's windows)"
+    return text
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from dashboard.review.attainment import (
     run_rate_scenario,
     sla_spans,
     snapshot_moments,
+    FORECAST_FALLBACK_LOOKBACK_DAYS,
 )
 from dashboard.core.config import SlaVersion, month_starts
 from dashboard.data import Database, date_range_params
@@ -49,6 +50,7 @@ from dashboard.core.parallel import concurrently
 from dashboard.core.contract import STAGE_NAMES
 from dashboard.review.scorecard import ScorecardRow, build_scorecard
 from dashboard.review.trends import monthly_rates
+from dashboard.core.frames import row_mask
 
 TREND_MONTHS = 12
 DURATION_TRANSITIONS = ("lead_to_mql", "mql_to_sql", "sql_to_proposal", "proposal_to_won", "deal_to_won")
@@ -103,14 +105,15 @@ class ReviewMonths:
 
 
 def first_data_day(database: Database) -> dt.date | None:
-    """The first day with leads or traffic (closed deals when the extract has neither): deals
-    opened before the data starts are an opening pipeline, not months to review."""
+    """The first day with leads or traffic (the first opportunity or closed deal when the extract
+    has neither): deals opened before the data starts are an opening pipeline, not months to review."""
     frame = database.query("data_starts")
     earliest = {row.table_name: pd.Timestamp(row.earliest_at).date() for row in frame.itertuples()}
     top = [earliest[name] for name in ("leads", "traffic") if name in earliest]
     if top:
         return min(top)
-    return earliest.get("deals")
+    deals = [earliest[name] for name in ("opportunities", "deals") if name in earliest]
+    return min(deals) if deals else None
 
 
 def review_months(database: Database) -> ReviewMonths:
@@ -210,7 +213,8 @@ def _pipeline_at(database: Database, at: dt.datetime, until: dt.datetime) -> tup
     stages: dict[str, PipelineSlice] = {}
     new_won = 0.0
     for row in frame.itertuples():
-        piece = PipelineSlice(int(row.open_deals), float(row.open_amount), int(row.won_deals), float(row.won_amount))
+        piece = PipelineSlice(int(row.open_deals), float(row.open_amount), int(row.won_deals), float(row.won_amount),
+                              int(row.lost_deals), int(row.open_deals_without_amount))
         if row.pipeline_stage == "not_yet_created":
             new_won = piece.won_amount
         else:
@@ -221,6 +225,7 @@ def _pipeline_at(database: Database, at: dt.datetime, until: dt.datetime) -> tup
         stages = {"open": PipelineSlice(
             sum(p.open_deals for p in merged), sum(p.open_amount for p in merged),
             sum(p.won_deals for p in merged), sum(p.won_amount for p in merged),
+            sum(p.lost_deals for p in merged), sum(p.open_deals_without_amount for p in merged),
         )} if merged else {}
     return stages, new_won
 
@@ -234,12 +239,24 @@ def _forecast(database: Database, sla: SlaVersion, cutoff: dt.date, won_to_date:
         return forecast(won_to_date, sla.quota, elapsed, horizon, None, [], sla.currency), None
     now, _ = _pipeline_at(database, cutoff_end, cutoff_end)
     open_deals = sum(piece.open_deals for piece in now.values())
-    history = []
     start = dt.datetime.combine(earliest, dt.time()) if earliest else None
-    for moment in snapshot_moments(cutoff_end, horizon, start):
+    history = _snapshots(database, snapshot_moments(cutoff_end, horizon, start), horizon)
+    closed = {stage for snapshot in history for stage, piece in snapshot.stages.items()
+              if piece.won_deals + piece.lost_deals}
+    fallback = []
+    if set(now) - closed:  # a stage with no closed history this year learns from a longer lookback
+        moments = snapshot_moments(cutoff_end, horizon, start, FORECAST_FALLBACK_LOOKBACK_DAYS)
+        fallback = history + _snapshots(database, moments[len(history):], horizon)
+    return forecast(won_to_date, sla.quota, elapsed, horizon, now, history, sla.currency, fallback,
+                    FORECAST_FALLBACK_LOOKBACK_DAYS), open_deals
+
+
+def _snapshots(database: Database, moments: list[dt.datetime], horizon: int) -> list[PipelineSnapshot]:
+    history = []
+    for moment in moments:
         stages, new_won = _pipeline_at(database, moment, moment + dt.timedelta(days=horizon))
         history.append(PipelineSnapshot(stages=stages, new_won_amount=new_won))
-    return forecast(won_to_date, sla.quota, elapsed, horizon, now, history, sla.currency), open_deals
+    return history
 
 
 def period_forecast(database: Database, cutoff: dt.date) -> Forecast | None:
@@ -264,11 +281,8 @@ def comparison_range(month: dt.date, cutoff: dt.date, months_back: int) -> tuple
 def _durations(database: Database, start: dt.date, end: dt.date, filters: Filters) -> pd.DataFrame:
     frame = database.query("stage_durations_by_month", {**date_range_params(start, end), **filters.params()})
     catalog = database.catalog
-    keep = frame["transition"].map(lambda transition: all(
-        stage is None or catalog.stage_tracked(stage) for stage in metrics.TRANSITION_STAGES[transition]))
-    if not catalog.has("deals", "created_at"):
-        keep &= frame["transition"] != "deal_to_won"
-    frame = frame[keep.astype(bool)].drop(columns=["transition_order"]).reset_index(drop=True)
+    keep = row_mask(frame["transition"], lambda transition: metrics.transition_tracked(catalog, transition))
+    frame = frame[keep].drop(columns=["transition_order"]).reset_index(drop=True)
     frame["month_start"] = pd.to_datetime(frame["month_start"]).dt.date
     frame["median_days"] = frame["median_days"].astype(float)
     return frame
@@ -367,7 +381,8 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
     # Trends over the last twelve months (or since the data starts).
     targets_by_month = {m: range_targets(config, m, min(month_end(m), cutoff))
                         for m in month_starts(trend_start, cutoff)}
-    trend = monthly_rates(monthly, metrics.tracked_stages(database), targets_by_month, filters, band)
+    trend = monthly_rates(monthly, metrics.tracked_stages(database), targets_by_month, filters, band,
+                          database.catalog.linked)
 
     currency = sla.currency if sla else (config.slas[-1].currency if config.slas else "USD")
     lines = headlines(*month_texts(month, cutoff), att, scorecard, currency, filters.describe() if filtered else "")

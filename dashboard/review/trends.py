@@ -21,6 +21,7 @@ def monthly_rates(
     targets_by_month: Mapping[dt.date, Mapping[str, float]],
     filters: Filters = Filters(),
     at_risk_band: float = 0.10,
+    linked=None,
 ) -> pd.DataFrame:
     """One row per (month, step rate) for consecutive tracked stages, the same rates the
     month's funnel shows; a month with nothing to divide by has rate None."""
@@ -31,7 +32,7 @@ def monthly_rates(
             stage: None if pd.isna(record.get(column)) else int(record[column])
             for stage, column in STAGE_COLUMNS.items()
         }
-        steps = build_funnel(counts, tracked, filters, targets_by_month.get(month, {}), at_risk_band)
+        steps = build_funnel(counts, tracked, filters, targets_by_month.get(month, {}), at_risk_band, linked=linked)
         for step in steps:
             adjacent = step.previous_stage is not None and (
                 STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1)

@@ -10,57 +10,77 @@ CURRENT, PROPOSED = "#90a4ae", "#3949ab"
 OBSERVED, ESTIMATED, MISSED = "#2e7d32", "#a5d6a7", "#c62828"
 
 
+PANELS = (
+    ("MQLs per month", ("mqls_per_month",)),
+    ("Precision: MQL → SQL and MQL → won (estimates included)", ("mql_to_sql_rate", "mql_to_won_rate")),
+    ("Observed won revenue captured by MQLs", ("revenue_captured_share",)),
+)
+TRACES = {
+    "mqls_per_month": ("{name}", "threshold %{{x}}: %{{y:,.0f}} MQLs / month<extra>{name}</extra>", 2),
+    "mql_to_sql_rate": ("MQL → SQL ({name})", "threshold %{{x}}: MQL → SQL %{{y:.1%}}<extra>{name}</extra>", 2),
+    "mql_to_won_rate": ("MQL → won ({name})", "threshold %{{x}}: MQL → won %{{y:.1%}}<extra>{name}</extra>", 1),
+    "revenue_captured_share": ("revenue captured ({name})",
+                               "threshold %{{x}}: %{{y:.1%}} of won revenue<extra>{name}</extra>", 2),
+}
+
+
+def tradeoff_panels(proposed: pd.DataFrame) -> list[tuple[str, tuple[str, ...]]]:
+    """The panels the trade-off can draw: a panel whose every line is untracked (all blank) is left out."""
+    return [(title, columns) for title, columns in PANELS
+            if any(column in proposed and proposed[column].notna().any() for column in columns)]
+
+
 def tradeoff_figure(current: pd.DataFrame, proposed: pd.DataFrame, current_threshold: int,
                     proposed_threshold: int, rules_changed: bool) -> go.Figure:
     """Across every threshold: MQL volume, precision and revenue captured, under the proposed
-    rules (and the current ones when the rules were edited), with both thresholds marked."""
-    figure = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07, subplot_titles=(
-        "MQLs per month", "Precision: MQL → SQL and MQL → won (estimates included)",
-        "Observed won revenue captured by MQLs"))
+    rules (and the current ones when the rules were edited), with both thresholds marked.
+    Lines the extracts cannot fill (all blank) are not drawn, nor a panel left without lines."""
+    panels = tradeoff_panels(proposed)
+    figure = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.07,
+                           subplot_titles=[title for title, _ in panels])
     curves = [("proposed rules", proposed, "solid", PROPOSED)]
     if rules_changed:
         curves.append(("current rules", current, "dot", CURRENT))
     for name, frame, dash, colour in curves:
-        first = name == "proposed rules"
-        figure.add_scatter(x=frame["threshold"], y=frame["mqls_per_month"], row=1, col=1, name=name, legendgroup=name,
-                           line={"color": colour, "dash": dash}, showlegend=True,
-                           hovertemplate="threshold %{x}: %{y:,.0f} MQLs / month<extra>" + name + "</extra>")
-        figure.add_scatter(x=frame["threshold"], y=frame["mql_to_sql_rate"], row=2, col=1, name=f"MQL → SQL ({name})",
-                           legendgroup=name, showlegend=False, line={"color": colour, "dash": dash},
-                           hovertemplate="threshold %{x}: MQL → SQL %{y:.1%}<extra>" + name + "</extra>")
-        figure.add_scatter(x=frame["threshold"], y=frame["mql_to_won_rate"], row=2, col=1, name=f"MQL → won ({name})",
-                           legendgroup=name, showlegend=False, line={"color": colour, "dash": dash, "width": 1},
-                           hovertemplate="threshold %{x}: MQL → won %{y:.1%}<extra>" + name + "</extra>")
-        figure.add_scatter(x=frame["threshold"], y=frame["revenue_captured_share"], row=3, col=1, legendgroup=name,
-                           name=f"revenue captured ({name})", showlegend=False, line={"color": colour, "dash": dash},
-                           hovertemplate="threshold %{x}: %{y:.1%} of won revenue<extra>" + name + "</extra>")
-        if first:
-            last = proposed.dropna(subset=["mql_to_sql_rate"])
+        for row, (_, columns) in enumerate(panels, start=1):
+            for column in columns:
+                if not frame[column].notna().any():
+                    continue
+                label, hover, width = TRACES[column]
+                figure.add_scatter(x=frame["threshold"], y=frame[column], row=row, col=1, name=label.format(name=name),
+                                   legendgroup=name, showlegend=column == "mqls_per_month",
+                                   line={"color": colour, "dash": dash, "width": width},
+                                   hovertemplate=hover.format(name=name))
+    precision_row = next((row for row, (_, columns) in enumerate(panels, start=1) if "mql_to_sql_rate" in columns), None)
+    if precision_row:
+        for column, label in (("mql_to_sql_rate", "MQL → SQL"), ("mql_to_won_rate", "MQL → won")):
+            last = proposed.dropna(subset=[column])
             if len(last):
-                for column, label in (("mql_to_sql_rate", "MQL → SQL"), ("mql_to_won_rate", "MQL → won")):
-                    row = last.iloc[len(last) // 3]
-                    figure.add_annotation(x=row["threshold"], y=row[column], text=label, row=2, col=1, showarrow=False,
-                                          yshift=10, font={"size": 11, "color": PROPOSED})
+                row = last.iloc[len(last) // 3]
+                figure.add_annotation(x=row["threshold"], y=row[column], text=label, row=precision_row, col=1,
+                                      showarrow=False, yshift=10, font={"size": 11, "color": PROPOSED})
     # The lower threshold is labelled on its left, the higher on its right, so labels never overlap.
     marks = [(current_threshold, "current", "#616161"), (proposed_threshold, "proposed", PROPOSED)]
     if current_threshold == proposed_threshold:
         marks = [(current_threshold, "current = proposed", PROPOSED)]
     for threshold, label, colour in marks:
-        for row in (1, 2, 3):
+        for row in range(1, len(panels) + 1):
             figure.add_vline(x=threshold, line_dash="dash", line_color=colour, row=row, col=1)
         on_left = len(marks) == 2 and threshold == min(current_threshold, proposed_threshold)
         figure.add_annotation(x=threshold, y=1.0, yref="y domain", text=f" {label} {threshold} ", showarrow=False,
                               xanchor="right" if on_left else "left", yanchor="bottom",
                               font={"size": 11, "color": colour}, row=1, col=1)
-    figure.update_yaxes(rangemode="tozero", tickformat="~s", row=1, col=1)
-    figure.update_yaxes(rangemode="tozero", tickformat=".0%", row=2, col=1)
-    figure.update_yaxes(range=[0, 1.05], tickformat=".0%", row=3, col=1)
-    figure.update_xaxes(title_text="MQL threshold (score)", row=3, col=1)
-    figure.update_layout(height=640, margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                         legend={"orientation": "h", "y": 0.995, "yanchor": "top", "x": 0, "yref": "container"})
-    for title in ("MQLs per month", "Precision: MQL → SQL and MQL → won (estimates included)",
-                  "Observed won revenue captured by MQLs"):
+    for row, (title, columns) in enumerate(panels, start=1):
+        if columns == ("mqls_per_month",):
+            figure.update_yaxes(rangemode="tozero", tickformat="~s", row=row, col=1)
+        elif columns == ("revenue_captured_share",):
+            figure.update_yaxes(range=[0, 1.05], tickformat=".0%", row=row, col=1)
+        else:
+            figure.update_yaxes(rangemode="tozero", tickformat=".0%", row=row, col=1)
         figure.update_annotations(selector={"text": title}, x=0, xanchor="left", font_size=13)
+    figure.update_xaxes(title_text="MQL threshold (score)", row=len(panels), col=1)
+    figure.update_layout(height=220 * len(panels) + 40, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                         legend={"orientation": "h", "y": 0.995, "yanchor": "top", "x": 0, "yref": "container"})
     return figure
 
 

@@ -37,6 +37,21 @@ class LabData:
     won_tracked: bool
     revenue_tracked: bool
 
+    @property
+    def untracked(self) -> tuple[str, ...]:
+        """The lab's result columns the extracts cannot fill: blank, never 0 (tracking.blank)."""
+        return tuple(
+            column for tracked, columns in ((self.sql_tracked, SQL_COLUMNS), (self.won_tracked, WON_COLUMNS),
+                                            (self.revenue_tracked, REVENUE_COLUMNS))
+            if not tracked for column in columns)
+
+
+# The lab's result columns made of SQLs, of won deals and of won revenue.
+SQL_COLUMNS = ("sqls_observed", "sqls_estimated", "mql_to_sql_rate")
+WON_COLUMNS = ("won_observed", "won_estimated", "won_missed", "mql_to_won_rate")
+REVENUE_COLUMNS = ("revenue_captured_observed", "revenue_captured_estimated", "revenue_captured_share",
+                   "revenue_missed")
+
 
 def available_attributes(database: Database) -> tuple[str, ...]:
     """The scoring attributes the leads extract has."""

@@ -9,6 +9,8 @@ import sys
 
 from dashboard.cli_options import UsageError, add_range, check_filters, open_database, resolve_range
 from dashboard.compliance.follow_up import records
+from dashboard.core import formatting
+from dashboard.core.tracking import NOT_TRACKED
 from dashboard.team_kpis.data import LEADERBOARD_SORTS, TeamKpisData, TeamKpisError, sort_leaderboard, team_kpis_data
 
 
@@ -85,7 +87,8 @@ def run_team(args: argparse.Namespace) -> int:
         print(f"Leaderboard by {args.sort}")
         for row in payload["leaderboard"]:
             revenue = "—" if row["won_revenue"] is None else f"{row['won_revenue']:,.0f}"
-            print(f"  {row['name'] or row['rep_id']:<20} {row['role'] or '':<4} MQLs {row['mqls']:>5}  "
-                  f"first touch in SLA {_pct(row['first_touch_within_rate']):>8}  won {row['won_deals']:>4}  "
+            mqls, won = (formatting.count(row[key], missing=NOT_TRACKED) for key in ("mqls", "won_deals"))
+            print(f"  {row['name'] or row['rep_id']:<20} {row['role'] or '':<4} MQLs {mqls:>5}  "
+                  f"first touch in SLA {_pct(row['first_touch_within_rate']):>8}  won {won:>4}  "
                   f"revenue {revenue:>12}")
     return 0

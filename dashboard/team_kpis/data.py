@@ -69,6 +69,9 @@ LEADERBOARD_COLUMNS = (
 )
 
 
+# The figures of the marketing breakdown by channel and segment (marketing_breakdown.sql and its rates).
+BREAKDOWN_COLUMNS = ("sessions", "leads", "mqls", "sqls", "won_deals", "won_revenue", "visit_to_lead_rate",
+                     "lead_to_mql_rate", "mql_to_sql_rate", "recycle_rate", "disqualified_rate")
 MONTHLY_COLUMNS = ["month_start", "is_partial", "scope", "kpi", "label", "unit", "actual", "target", "status"]
 
 
@@ -180,8 +183,8 @@ def split_leaderboard(board: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The leaderboard as two tables: reps who were handed leads in the range, with their lead
     columns, and reps who had deals at a stage in the range, with their deal columns. A rep who
     does both is in both; neither table depends on the reps extract having a role column."""
-    works_leads = board["mqls"] > 0
-    works_deals = (board["proposals"] + board["won_deals"] + board["lost_deals"]) > 0
+    works_leads = board["mqls"].fillna(0) > 0
+    works_deals = board[["proposals", "won_deals", "lost_deals"]].fillna(0).sum(axis=1) > 0
     return (board.loc[works_leads, list(LEAD_COLUMNS)].reset_index(drop=True),
             board.loc[works_deals, list(DEAL_COLUMNS)].reset_index(drop=True))
 
@@ -212,6 +215,7 @@ class TeamKpisData:
     by_team: pd.DataFrame | None  # sales and shared: one row per sales team
     leaderboard: pd.DataFrame | None  # sales and shared: one row per rep
     notes: tuple[str, ...]
+    untracked: tuple[str, ...] = ()  # columns of the tables above the extracts cannot fill: "not tracked"
 
 
 def actuals_for(database: Database, start: dt.date, end: dt.date, filters: Filters, base: compliance.FollowUpBase,
@@ -237,7 +241,7 @@ def monthly_funnel_kpis(counts: pd.DataFrame, catalog: Catalog, filters: Filters
     for month in months:
         row = rows.get(month, {})
         stage_counts = counts_from_row({**row, "won": row.get("won", 0)})
-        steps = {step.stage: step for step in build_funnel(stage_counts, tracked, filters)}
+        steps = {step.stage: step for step in build_funnel(stage_counts, tracked, filters, linked=catalog.linked)}
         values: dict[str, float | None] = {}
         for stage, kpi in STEP_RATE_KPIS.items():
             step = steps[stage]
@@ -347,6 +351,7 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
     if team.function == "marketing":
         breakdown = breakdown_rates(database.query("marketing_breakdown", {**date_range_params(start, end),
                                                                              **filters.params()}), filters)
+        breakdown = database.catalog.blank_untracked(breakdown)
         by_channel = breakdown[breakdown["dimension"] == "channel"].drop(columns="dimension").reset_index(drop=True)
         by_segment = breakdown[breakdown["dimension"] == "segment"].drop(
             columns=["dimension", "sessions", "visit_to_lead_rate"]).reset_index(drop=True)
@@ -357,7 +362,7 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
         leads = base.leads if filters.team is None else base.leads[base.leads["owner_team"] == filters.team]
         if not base.tracking.touches:
             leads = leads.iloc[0:0]
-        board = leaderboard(scorecard, summarise(leads, ("owner_id",)))
+        board = database.catalog.blank_untracked(leaderboard(scorecard, summarise(leads, ("owner_id",))))
     return TeamKpisData(
         team=team, start=start, end=end, as_of=as_of, filters=filters,
         quota_share=share, quota_share_is_set=share_is_set, quota=targets.get("won_revenue"),
@@ -365,4 +370,6 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
         shared=readings_for(shared_actuals, shared_targets, band, shared_keys),
         monthly=monthly, by_channel=by_channel, by_segment=by_segment, by_team=by_team, leaderboard=board,
         notes=tuple(notes),
+        untracked=tuple(database.catalog.untracked(dict.fromkeys(
+            [*LEADERBOARD_COLUMNS, *BREAKDOWN_COLUMNS, *FUNCTION_KPIS["sales"]]))),
     )

@@ -1,5 +1,6 @@
 -- The earliest event in each extract, to tell which months the data covers.
--- Grain: one row per contract table that has events. Parameters: none.
+-- Grain: one row per contract table that has events ('deals': the first close; 'opportunities':
+--   the first deal opened). Parameters: none.
 -- least() skips NULLs in DuckDB and Spark alike.
 with earliest as (
     select 'traffic' as table_name, min(cast(date as timestamp)) as earliest_at from traffic
@@ -7,6 +8,8 @@ with earliest as (
     select 'leads', min(created_at) from leads
     union all
     select 'deals', min(closed_at) from deals where status in ('won', 'lost')
+    union all
+    select 'opportunities', min(created_at) from deals
 ),
 
 final as (

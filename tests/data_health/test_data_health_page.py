@@ -113,7 +113,7 @@ def test_the_command_line_report_reads_as_text(tmp_path, capsys):
     code = main(["validate", "--config", str(database.config.path)])
     out = capsys.readouterr().out
     assert code == 2
-    assert "1 error, 2 warnings; 24 of 26 checks passed" in out
+    assert "1 error, 2 warnings; 25 of 27 checks passed" in out
     assert "ERROR  duplicate_id  leads.lead_id (1 record)" in out
     assert "    e.g. record=L1, detail=2 rows" in out
     assert "touches  lags" in out

@@ -127,16 +127,17 @@ NOW = {"proposal": PipelineSlice(1, 5_000), "no_proposal": PipelineSlice(2, 10_0
 def test_forecast_weights_open_pipeline_by_its_stage_history_and_adds_new_deals():
     fc = forecast(17_000, 350_000, elapsed_days=16, horizon_days=91, pipeline_now=NOW, history=HISTORY)
     stages = {s.stage: s for s in fc.stages}
-    assert stages["proposal"].win_rate == pytest.approx(0.3)  # (5,000 + 10,000) / (20,000 + 30,000)
-    assert stages["no_proposal"].win_rate == pytest.approx(0.05)  # (2,000 + 3,000) / (40,000 + 60,000)
-    assert stages["proposal"].expected == pytest.approx(1_500)  # 5,000 × 0.3
-    assert stages["no_proposal"].expected == pytest.approx(500)  # 10,000 × 0.05
+    # Rates by count of deals, not by amount: won deals / deals open at each past moment.
+    assert stages["proposal"].win_rate == pytest.approx(0.6)  # (1 + 2) / (2 + 3)
+    assert stages["no_proposal"].win_rate == pytest.approx(0.2)  # (1 + 1) / (4 + 6)
+    assert stages["proposal"].expected == pytest.approx(3_000)  # 5,000 × 0.6
+    assert stages["no_proposal"].expected == pytest.approx(2_000)  # 10,000 × 0.2
     assert fc.new_deals_expected == pytest.approx(4_000)  # (3,000 + 5,000) / 2 windows
-    assert fc.total == pytest.approx(23_000)  # 17,000 + 2,000 + 4,000
-    assert fc.attainment_rate == pytest.approx(23_000 / 350_000)
+    assert fc.total == pytest.approx(26_000)  # 17,000 + 3,000 + 2,000 + 4,000
+    assert fc.attainment_rate == pytest.approx(26_000 / 350_000)
     assert fc.method == "pipeline" and fc.windows == 2
     assert fc.run_rate_total == pytest.approx(113_687.5)  # 17,000 + 17,000 / 16 × 91
-    assert "91 days" in fc.explanation and "30.0 %" in fc.explanation
+    assert "91 days" in fc.explanation and "60.0 %" in fc.explanation and "by count" in fc.explanation
 
 
 def test_the_run_rate_is_a_scenario_beside_the_forecast_with_the_difference_explained():
@@ -152,7 +153,7 @@ def test_the_run_rate_is_a_scenario_beside_the_forecast_with_the_difference_expl
 
 def test_forecast_with_no_won_deals_yet_is_the_pipeline_and_new_deals_alone():
     fc = forecast(0, 350_000, elapsed_days=16, horizon_days=91, pipeline_now=NOW, history=HISTORY)
-    assert fc.total == pytest.approx(6_000)  # 0 + 2,000 + 4,000
+    assert fc.total == pytest.approx(9_000)  # 0 + 3,000 + 2,000 + 4,000
     assert fc.run_rate_total == 0
 
 
@@ -175,7 +176,7 @@ def test_a_stage_without_history_adds_nothing_and_is_named():
                   history)
     stages = {s.stage: s for s in fc.stages}
     assert stages["proposal"].win_rate is None and stages["proposal"].expected == 0
-    assert fc.total == pytest.approx(1_000)  # 2,000 × 0.5
+    assert fc.total == pytest.approx(2_000)  # 2,000 × 1 (the one deal open then was won)
     assert "proposal sent no history" in fc.explanation
 
 
@@ -195,3 +196,30 @@ def test_goal_curve_runs_from_the_first_day_to_the_quota(config):
     assert curve[D(2026, 3, 16)] == pytest.approx(43_750 / 16)
     assert curve[D(2026, 3, 31)] == pytest.approx(43_750)
     assert curve[D(2026, 6, 30)] == pytest.approx(350_000)
+
+
+def test_lost_deals_without_an_amount_do_not_inflate_the_win_rate():
+    """Finding 7: an export whose lost deals carry 0 gave an amount-weighted rate near 100 %."""
+    history = [PipelineSnapshot({"open": PipelineSlice(open_deals=10, open_amount=3_000, won_deals=3,
+                                                       won_amount=3_000, lost_deals=7)}, new_won_amount=0)]
+    now = {"open": PipelineSlice(open_deals=4, open_amount=0, open_deals_without_amount=4)}
+    fc = forecast(0, 10_000, 10, 30, now, history)
+    stage = fc.stages[0]
+    assert stage.win_rate == pytest.approx(0.3)  # 3 won of 10 open, not 3,000 / 3,000
+    # Open deals without an amount are valued at the stage's average won deal: 4 × 1,000 × 0.3
+    assert stage.expected == pytest.approx(1_200)
+
+
+def test_a_stage_without_closed_history_this_year_learns_from_the_longer_lookback_and_says_so():
+    """Finding 7: a stage none of whose deals closed in the year's windows was weighted at 0 %."""
+    year = [PipelineSnapshot({"proposal": PipelineSlice(open_deals=2, open_amount=2_000)}, new_won_amount=0)]
+    longer = year + [PipelineSnapshot({"proposal": PipelineSlice(open_deals=3, open_amount=3_000, won_deals=1,
+                                                                 won_amount=1_000, lost_deals=2)}, new_won_amount=0)]
+    now = {"proposal": PipelineSlice(open_deals=1, open_amount=6_000)}
+    fc = forecast(0, 10_000, 10, 30, now, year, fallback=longer, fallback_days=1095)
+    stage = fc.stages[0]
+    assert stage.win_rate == pytest.approx(0.2)  # 1 won of 2 + 3 open over the longer lookback
+    assert stage.expected == pytest.approx(1_200) and stage.history_days == 1095
+    assert "from the last 1095 days" in fc.explanation
+    without = forecast(0, 10_000, 10, 30, now, year)
+    assert without.stages[0].win_rate == 0 and without.stages[0].history_days is None

@@ -157,9 +157,10 @@ def test_pipeline_at_places_each_deal_where_it_stood(reset_company):  # noqa: F8
     # without: D5 (3,000, lost on 15 Mar itself, so still open at 00:00) and D6 (4,000, proposal
     # on 2 Apr, won 10 Apr). D3 opened on 21 Mar and is not won: not a row. D2 closed on 5 Mar.
     assert rows.loc["proposal"].to_dict() == {"open_deals": 2, "open_amount": 17_000, "won_deals": 2,
-                                              "won_amount": 17_000}
+                                              "won_amount": 17_000, "lost_deals": 0, "open_deals_without_amount": 0}
+    # D5 is lost inside the window: a closed deal of the stage's history even though it was not won.
     assert rows.loc["no_proposal"].to_dict() == {"open_deals": 2, "open_amount": 7_000, "won_deals": 1,
-                                                 "won_amount": 4_000}
+                                                 "won_amount": 4_000, "lost_deals": 1, "open_deals_without_amount": 0}
     assert "not_yet_created" not in rows.index
     later = reset_company.query("pipeline_at", {"at": dt.datetime(2026, 1, 20), "until": dt.datetime(2026, 4, 11)})
     later = later.set_index("pipeline_stage")

@@ -43,6 +43,23 @@ def test_trend_figure_draws_a_panel_per_kpi_with_targets_and_hollow_partial_mont
     assert figure.data[2].text == ("$1.00M", "$500k")
 
 
+def test_a_kpi_without_a_figure_in_any_month_gets_no_panel():
+    """Finding 2 of issue 13: untracked KPIs were drawn as empty panels, axes and target only."""
+    monthly = pd.DataFrame({
+        "month_start": [dt.date(2026, 7, 1), dt.date(2026, 8, 1)] * 2,
+        "is_partial": [False, False] * 2,
+        "kpi": ["win_rate", "win_rate", "mql_to_sql_rate", "mql_to_sql_rate"],
+        "label": ["Win rate", "Win rate", "MQL → SQL", "MQL → SQL"],
+        "unit": ["rate"] * 4,
+        "actual": [0.2, 0.1, None, None],
+        "target": [0.18, 0.18, 4.0, 4.0],
+        "status": ["on track", "off track", None, None],
+    })
+    assert team_charts.not_drawn(monthly) == ["mql_to_sql_rate"]
+    figure = team_charts.trend_figure(monthly)
+    assert [annotation.text for annotation in figure.layout.annotations] == ["Win rate"]
+
+
 def test_format_kpi_reads_each_unit():
     assert formatting.format_kpi(0.352, "rate") == "35.2 %"
     assert formatting.format_kpi(1_200_000, "currency") == "$1.20M"
