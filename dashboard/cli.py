@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.data_health import cli as data_health_cli
     from dashboard.facts import cli as facts_cli
     from dashboard.funnel import cli as funnel_cli
+    from dashboard.mapping import cli as mapping_cli
     from dashboard.planner import cli as planner_cli
     from dashboard.review import cli as review_cli
     from dashboard.scoring_lab import cli as scoring_lab_cli
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register(commands, "data-health", data_health_cli,
               "check the extracts and the config (exit 0 clean, 1 warnings, 2 errors)", aliases=("validate",))
     _register(commands, "facts", facts_cli, "build or refresh the facts the pages read (in the cache folder)")
+    _register(commands, "map", mapping_cli, "inspect a folder of exports and write a draft config for it")
     _register(commands, "generate", generate, "write a seeded sample data set")
     _register(commands, "bench", bench, "time every page's data work at a given data size")
     return parser
