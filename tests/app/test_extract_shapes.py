@@ -132,7 +132,8 @@ def empty_charts(app: AppTest) -> list[str]:
     for chart in app.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         traces = spec.get("data", [])
-        if not any(len(trace.get(axis) or []) for trace in traces for axis in ("x", "y", "values", "z")):
+        if not any(len(trace.get(axis) or []) for trace in traces for axis in ("x", "y", "values", "z")) and not any(
+                len((trace.get("link") or {}).get("value") or []) for trace in traces):  # a Sankey's flows
             empty.append(spec.get("layout", {}).get("title", {}).get("text", "untitled chart"))
     return empty
 
