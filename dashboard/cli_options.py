@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
-from dashboard.data import Database
+from dashboard.data import Database, new_database
 from dashboard.facts.build import use_facts_on_disk
 from dashboard.funnel import data as metrics
 from dashboard.funnel.domain import Filters
@@ -91,7 +91,7 @@ def check_filters(args: argparse.Namespace, database: Database, team_filter: boo
 
 
 def open_database(args: argparse.Namespace) -> Database:
-    database = Database(load_config(args.config))
+    database = new_database(load_config(args.config))
     for problem in database.catalog.problems:
         print(f"warning: {problem.table}: {problem.message}", file=sys.stderr)
     use_facts_on_disk(database)

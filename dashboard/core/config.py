@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ WEBHOOK_FORMATS = ("slack", "teams")
 # Measures an alert can watch besides the KPI catalogue, and those it can watch per rep.
 FOLLOW_UP_MEASURES = {"overdue_leads": "Leads overdue for first touch"}
 REP_MEASURES = ("first_touch_within_sla_rate", "min_attempts_met_rate", "overdue_leads")
+ENGINE_KINDS = ("duckdb", "spark")
+_CATALOG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}")
 
 # Bounds on a scoring rule, from the config or a shared link: the lab's work grows with the
 # score range (the sum of the points) and with the values the rules compare, so both are capped.
@@ -190,6 +193,23 @@ class TableSource:
     timestamp_formats: tuple[str, ...]  # strptime formats for text timestamps
     delimiter: str | None
     grain: str = "row"  # "event": one row per visit or click, counted into the contract's rows (traffic)
+    table: str | None = None  # a catalog table (Spark) instead of a path, e.g. "crm.leads"
+
+    @property
+    def shown(self) -> str:
+        """How messages name the source: its catalog table, or its path under the data folder."""
+        return self.table or self.path
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Where the SQL runs: DuckDB embedded (the default), or Spark, locally (`master`) or on a
+    cluster through Spark Connect (`remote`)."""
+
+    kind: str = "duckdb"
+    remote: str | None = None  # "sc://host:15002"; SPARK_REMOTE is used when this is not set
+    master: str = "local[2]"
+    conf: tuple[tuple[str, str], ...] = ()  # Spark session settings, e.g. spark.sql.shuffle.partitions
 
 
 @dataclass(frozen=True)
@@ -252,6 +272,7 @@ class Config:
     display_names: dict[str, dict[str, str]] = field(default_factory=dict)
     email: MailSettings | None = None  # [email]: the SMTP server the report and the alerts send through
     alerts: tuple[AlertRule, ...] = ()  # [[alerts]]: what `python -m dashboard alerts` watches
+    engine: EngineConfig = EngineConfig()
 
     def display_name(self, dimension: str, value) -> str:
         """The config's name for a channel or segment value, else the value in words
@@ -367,11 +388,12 @@ def _read_display_names(reader: "_Reader", raw: Any) -> dict[str, dict[str, str]
 def parse_config(raw: dict, path: Path) -> Config:
     reader = _Reader()
     top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names", "cache", "email",
-                                 "alerts"))
+                                 "alerts", "engine"))
     company = reader.table(top.get("company"), "company", ("name",))
     company_name = reader.value(company, "company", "name", str, default="Your company")
 
     data = _read_data(reader, top.get("data"), path.parent)
+    engine = _read_engine(reader, top.get("engine"), data)
 
     status = reader.table(top.get("status"), "status", ("at_risk_band",))
     at_risk_band = reader.value(
@@ -401,6 +423,34 @@ def parse_config(raw: dict, path: Path) -> Config:
         cache=cache,
         email=email,
         alerts=tuple(alerts),
+        engine=engine,
+    )
+
+
+def _read_engine(reader: _Reader, raw: Any, data: DataConfig) -> EngineConfig:
+    section = reader.table(raw, "engine", ("kind", "remote", "master", "conf"))
+    kind = reader.value(section, "engine", "kind", str, default="duckdb",
+                        check=lambda v: None if v in ENGINE_KINDS else f"must be one of {', '.join(ENGINE_KINDS)}")
+    remote = reader.value(section, "engine", "remote", str, default=None,
+                          check=lambda v: None if v.startswith("sc://") else "must be a Spark Connect address, sc://host:15002")
+    master = reader.value(section, "engine", "master", str, default="local[2]",
+                          check=lambda v: None if v.startswith("local") else
+                          "must be local, local[N] or local[*]; reach a cluster with engine.remote (Spark Connect)")
+    conf = reader.table(section.get("conf"), "engine.conf", tuple(section.get("conf") or ()))
+    for key, value in conf.items():
+        if not key.startswith("spark.") or not isinstance(value, (str, int, float, bool)):
+            reader.problem(f"engine.conf.{key}", f"must be a Spark setting (spark.*) with a text or number value, got {value!r}")
+    if kind != "spark":
+        for key in ("remote", "master", "conf"):
+            if key in section:
+                reader.problem(f"engine.{key}", 'only applies with engine.kind = "spark"; remove it or set the kind')
+        for name, source in data.tables.items():
+            if source.table:
+                reader.problem(f"data.tables.{name}.table", 'catalog tables are read by Spark: set [engine] kind = "spark", '
+                                                             "or give the extract's path instead")
+    return EngineConfig(
+        kind=kind or "duckdb", remote=remote, master=master or "local[2]",
+        conf=tuple(sorted((key, str(value).lower() if isinstance(value, bool) else str(value)) for key, value in conf.items())),
     )
 
 
@@ -490,9 +540,18 @@ def _read_accepted(reader: _Reader, raw: Any) -> tuple[AcceptedFinding, ...]:
 
 def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | None:
     key = f"data.tables.{name}"
-    section = reader.table(raw, key, ("path", "format", "columns", "values", "constants", "timestamp_formats", "delimiter",
-                                      "grain"))
-    path_text = reader.value(section, key, "path", str, what="a file, glob or folder inside data.folder")
+    section = reader.table(raw, key, ("path", "table", "format", "columns", "values", "constants", "timestamp_formats",
+                                      "delimiter", "grain"))
+    catalog_table = reader.value(section, key, "table", str, default=None,
+                                 check=lambda v: None if _CATALOG_NAME.fullmatch(v) else "must be a catalog table name such as crm.leads")
+    if "table" in section:
+        if "path" in section:
+            reader.problem(f"{key}.table", "give either path (a file under data.folder) or table (a catalog table), not both")
+        if catalog_table is None:
+            return None
+        path_text = catalog_table
+    else:
+        path_text = reader.value(section, key, "path", str, what="a file, glob or folder inside data.folder")
     if path_text is None:
         return None
     pure = PurePosixPath(path_text.replace("\\", "/"))
@@ -539,6 +598,7 @@ def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | No
         timestamp_formats=tuple(formats),
         delimiter=delimiter,
         grain=grain or "row",
+        table=catalog_table,
     )
 
 

@@ -32,13 +32,16 @@ from dashboard.data.views import ContractViews
 
 class Database:
     """A sandboxed DuckDB connection with the contract views; safe to share across threads
-    because every query runs on its own cursor."""
+    because every query runs on its own cursor. SparkDatabase (spark_database.py) is the same
+    on Spark: the methods below the engine's primitives are what differs."""
+
+    engine = "duckdb"
 
     def __init__(self, config: Config, threads: int | None = None, memory_limit: str | None = None):
         self.config = config
         self.folder = config.data.folder
         self._connection = self._connect(threads, memory_limit)
-        self._views = ContractViews(self._connection, config)
+        self._views = self._contract_views()
         self._lock = threading.Lock()
         self.version = ""
         self.catalog = Catalog()
@@ -62,9 +65,15 @@ class Database:
         connection.execute("SET lock_configuration = true")
         return connection
 
+    def _contract_views(self) -> ContractViews:
+        return ContractViews(self._connection, self.config)
+
+    def _data_version(self) -> str:
+        return data_version(self.config)
+
     def refresh(self) -> bool:
         """Rebuild the views when the extracts changed; returns True when they did."""
-        version = data_version(self.config)
+        version = self._data_version()
         if version == self.version and self.catalog.tracked_tables:
             return False
         with self._lock:
@@ -76,16 +85,19 @@ class Database:
     def _build(self) -> Catalog:
         catalog = self._views.build()
         try:
-            build_models(self._connection)
-        except duckdb.Error:
+            self._build_models()
+        except self._views.errors:
             # A file whose footer reads but whose data does not (a corrupt page): leave the
             # tables that cannot be scanned out, as if their file were missing, and try again.
             unreadable = self.unreadable_tables(catalog)
             if not unreadable:
                 raise
             self._views.leave_out(catalog, unreadable)
-            build_models(self._connection)
+            self._build_models()
         return catalog
+
+    def _build_models(self) -> None:
+        build_models(self._connection)
 
     def unreadable_tables(self, catalog: Catalog | None = None) -> list[Problem]:
         """Tables whose every value cannot be read back (corrupt data pages behind a valid
@@ -96,27 +108,34 @@ class Database:
         for name in sorted(catalog.tracked_tables):
             if self._is_background():
                 self.foreground.wait_for_quiet()
-            cursor = self._connection.cursor()  # this runs beside the pages' queries: a cursor of its own
-            relation = cursor.table(name)
-            try:
-                # hash() of every column makes DuckDB decode each value (count() could use statistics)
-                relation.aggregate([FunctionExpression("max", FunctionExpression("hash", *map(ColumnExpression, relation.columns)))]).fetchall()
-            except duckdb.Error as error:
+            error = self._read_error(name)
+            if error is not None:
                 source = self.config.data.tables[name]
                 problems.append(Problem(
-                    name, f"{self.folder.name}/{source.path}: cannot be read to the end ({first_line(error)}); the file "
+                    name, f"{self._views.shown(source)}: cannot be read to the end ({first_line(error)}); the file "
                           f"is damaged or was still being written. Export it again. The {name} table is left out until then.",
                     check="unreadable",
                 ))
-            finally:
-                cursor.close()
         return problems
+
+    def _read_error(self, table: str) -> Exception | None:
+        """What stops every value of `table` from being read, if anything."""
+        cursor = self._connection.cursor()  # this runs beside the pages' queries: a cursor of its own
+        relation = cursor.table(table)
+        try:
+            # hash() of every column makes DuckDB decode each value (count() could use statistics)
+            relation.aggregate([FunctionExpression("max", FunctionExpression("hash", *map(ColumnExpression, relation.columns)))]).fetchall()
+            return None
+        except duckdb.Error as error:
+            return error
+        finally:
+            cursor.close()
 
     def leave_out(self, problems: list[Problem]) -> None:
         """Stop using the tables of `problems` (shown as not tracked) until the extracts change."""
         with self._lock:
             self._views.leave_out(self.catalog, problems)
-            build_models(self._connection)
+            self._build_models()
             self._remembered = {}
 
     def serve_facts(self, name: str, paths: list[Path]) -> None:
@@ -128,7 +147,7 @@ class Database:
         """The view `name`: the contract table `table`, mapped as configured, over only `files`
         of its extract (the files it gained since the facts were built); empty without files."""
         with self._lock:
-            self._views.over_files(table, files).to_view(name, replace=True)
+            self._views.publish(name, self._views.over_files(table, files))
 
     @contextmanager
     def in_background(self) -> Iterator[None]:
@@ -143,8 +162,9 @@ class Database:
     def _is_background(self) -> bool:
         return getattr(self._thread, "in_background", False)
 
-    def query(self, name: str, params: dict | None = None) -> pd.DataFrame:
-        """Run the query `name` (`queries/**/<name>.sql`) on a fresh cursor with bound parameters."""
+    def query(self, name: str, params: dict | None = None, limit: int | None = None) -> pd.DataFrame:
+        """Run the query `name` (`queries/**/<name>.sql`) on a fresh cursor with bound parameters;
+        `limit` caps the rows fetched (the query still runs whole, only the first rows come back)."""
         sql = load_query(name)
         needed = query_parameters(sql)
         params = params or {}
@@ -154,37 +174,49 @@ class Database:
         bound = {key: params[key] for key in needed}
         if self._is_background():
             self.foreground.wait_for_quiet()
-            return self._run_checked(name, sql, bound)
+            return self._run_checked(name, sql, bound, limit)
         with self.foreground.working():
-            return self._run_checked(name, sql, bound)
+            return self._run_checked(name, sql, bound, limit)
 
-    def _run_checked(self, name: str, sql: str, bound: dict) -> pd.DataFrame:
+    def _run_checked(self, name: str, sql: str, bound: dict, limit: int | None) -> pd.DataFrame:
         """The query's result. A file whose footer reads but whose data pages do not fails only
         when a query reaches those pages: the damaged tables are then left out (as the data
         health check does) and the query runs again, so the page shows them as not tracked and
         the banner says why, from the first read on."""
         try:
-            return self._run(sql, bound)
+            return self._run(name, sql, bound, limit)
         except duckdb.InterruptException:
             raise
-        except duckdb.Error as error:
+        except self._views.errors as error:
             damaged = [problem for problem in self.unreadable_tables() if problem.table in self.catalog.tracked_tables]
             if not damaged:
                 raise DataError(f"The query {name} failed on the extracts ({first_line(error)}); open Data health "
                                 "to see which file is at fault.") from None
             self.leave_out(damaged)
         try:
-            return self._run(sql, bound)
-        except duckdb.Error as error:
+            return self._run(name, sql, bound, limit)
+        except self._views.errors as error:
             raise DataError(f"The query {name} failed on the extracts ({first_line(error)}); open Data health "
                             "to see which file is at fault.") from None
 
-    def _run(self, sql: str, bound: dict) -> pd.DataFrame:
+    def _run(self, name: str, sql: str, bound: dict, limit: int | None) -> pd.DataFrame:
         run_bound.check()
         cursor = self._connection.cursor()
         try:
             with run_bound.interruptible(cursor):
-                return arrow_to_pandas(cursor.sql(sql, params=bound).to_arrow_table())
+                if limit is None:
+                    return arrow_to_pandas(cursor.sql(sql, params=bound).to_arrow_table())
+                cursor.execute(sql, bound)
+                frames, fetched = [], 0
+                while fetched < limit:
+                    chunk = cursor.fetch_df_chunk(1)
+                    if chunk.empty:
+                        break
+                    frames.append(chunk)
+                    fetched += len(chunk)
+                if not frames:
+                    return pd.DataFrame(columns=[column[0] for column in cursor.description or []])
+                return pd.concat(frames, ignore_index=True).head(limit)
         finally:
             cursor.close()
 
@@ -223,6 +255,16 @@ _DATABASES: dict[tuple[Path, Path], Database] = {}
 _DATABASES_LOCK = threading.Lock()
 
 
+def new_database(config: Config) -> Database:
+    """A new Database on the config's engine: DuckDB, or Spark with `[engine] kind = "spark"`
+    (imported only then: DuckDB-only installs have neither pyspark nor Java)."""
+    if config.engine.kind == "spark":
+        from dashboard.data.spark_database import SparkDatabase
+
+        return SparkDatabase(config)
+    return Database(config)
+
+
 def database_for(config: Config) -> Database:
     """The process's one connection for this config's data folder, refreshed when extracts change."""
     key = (config.path, config.data.folder)
@@ -231,7 +273,7 @@ def database_for(config: Config) -> Database:
         if database is None or database.config != config:
             if database is not None:
                 database.close()
-            database = Database(config)
+            database = new_database(config)
             _DATABASES[key] = database
     database.refresh()
     return database

@@ -27,7 +27,10 @@ def files_for(folder: Path, source: TableSource) -> list[Path]:
     """The files of one table: the one list both the reader and the data version use. A path
     that names a file is that file, even when its name looks like a glob (`leads[1].parquet`);
     a folder is every file of the table's format under it (hive partitions); otherwise the
-    path is a glob. Hidden and temporary files are never part of a table."""
+    path is a glob. Hidden and temporary files are never part of a table. A catalog
+    table (Spark) has no local files."""
+    if source.table:
+        return []
     target = folder / source.path
     if target.is_file():
         return [target]

@@ -7,6 +7,7 @@ column and is recorded in the catalog as not tracked, so queries stay uniform an
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import duckdb
 from duckdb import CaseExpression, ColumnExpression, ConstantExpression, FunctionExpression
@@ -50,14 +51,21 @@ class ContractViews:
                     relation = None
             if relation is None:
                 relation = self.empty(table)
-            relation.to_view(name, replace=True)
+            self.publish(name, relation)
         return catalog
 
     def leave_out(self, catalog: Catalog, problems: list[Problem]) -> None:
         """Replace the views of `problems`' tables by empty ones: they read as not tracked."""
         catalog.leave_out(problems)
         for problem in problems:
-            self.empty(TABLES[problem.table]).to_view(problem.table, replace=True)
+            self.publish(problem.table, self.empty(TABLES[problem.table]))
+
+    def publish(self, name: str, relation: duckdb.DuckDBPyRelation) -> None:
+        relation.to_view(name, replace=True)
+
+    def shown(self, source: TableSource) -> str:
+        """How messages name an extract: its catalog table, or its path under the data folder."""
+        return source.table if source.table else f"{self.folder.name}/{source.path}"
 
     def empty(self, table: Table) -> duckdb.DuckDBPyRelation:
         base = self._connection.sql("SELECT 1 AS placeholder")
@@ -73,10 +81,11 @@ class ContractViews:
         relation, _, _ = self._mapped_relation(TABLES[name], source, files)
         return relation
 
-    def _read(self, source: TableSource, only: list[Path] | None = None) -> duckdb.DuckDBPyRelation:
+    def _files(self, source: TableSource, only: list[Path] | None = None) -> list[Path]:
+        """The extract's files (or `only` these), all inside the data folder; DataError naming the key otherwise."""
         key = f"data.tables.{source.name}.path"
         files = files_for(self.folder, source) if only is None else only
-        shown = f"{self.folder.name}/{source.path}"
+        shown = self.shown(source)
         if not files:
             raise DataError(f"{shown}: no {source.format} file found; check {key} in {self.config.path.name}",
                             check="file_missing")
@@ -86,6 +95,12 @@ class ContractViews:
                 f"{shown}: {outside[0].name} leads outside the data folder {self.folder} (a link?); "
                 f"copy the file into the folder or change {key}", check="outside_folder",
             )
+        return files
+
+    def _read(self, source: TableSource, only: list[Path] | None = None) -> duckdb.DuckDBPyRelation:
+        key = f"data.tables.{source.name}.path"
+        files = self._files(source, only)
+        shown = self.shown(source)
         target = self.folder / source.path
         paths = [duckdb_path(path) for path in files]
         try:
@@ -104,18 +119,18 @@ class ContractViews:
         """The extract (or `only` these of its files) as the contract table; also returns the
         problems of optional columns, which are left out (not tracked) rather than failing the whole table."""
         raw = self._read(source, only)
-        available = set(raw.columns)
-        source_types = {name: str(kind) for name, kind in zip(raw.columns, raw.types)}
-        shown = f"{self.folder.name}/{source.path}"
+        source_types = self._source_types(raw)
+        available = set(source_types)
+        shown = self.shown(source)
         formats, format_problems = self._timestamp_formats(raw, table, source, source_types, shown)
         converted, from_file, missing, warnings = {}, {}, [], []
         for column in table.columns:
             source_column = source.columns.get(column.name, column.name)
             if column.name in source.constants:
-                converted[column.name] = ConstantExpression(source.constants[column.name]).cast(duckdb.sqltype(column.sql_type))
+                converted[column.name] = self._constant(source.constants[column.name], column.sql_type)
             elif source_column in available:
                 converted[column.name] = self._converted(
-                    ColumnExpression(source_column), column.sql_type, source, column.name, source_types[source_column],
+                    self._column(source_column), column.sql_type, source, column.name, source_types[source_column],
                     formats=formats.get(column.name, ()))
                 from_file[column.name] = source_column
             else:
@@ -129,7 +144,7 @@ class ContractViews:
                     # Not an error (the stage is shown as not tracked), but an export that lost a
                     # column must not go unnoticed: say so unless the config states the stage is absent.
                     stage = STAGE_COLUMNS[table.name, column.name]
-                    hint = _closest(column.name, available - set(table.column_names))
+                    hint = closest_column(column.name, available - set(table.column_names))
                     warnings.append(Problem(table.name, (
                         f"{shown} has no column {column.name!r}"
                         + (f" (is it {hint!r}, renamed?)" if hint else "")
@@ -138,33 +153,63 @@ class ContractViews:
                           f"{self.config.path.name} if the export has no such stage"
                     ), severity="warning", check="stage_column_missing", column=column.name))
                 elif column.required and not (source.grain == "event" and column.name in EVENT_MEASURES):
-                    hint = _closest(column.name, available)
+                    hint = closest_column(column.name, available)
                     missing.append(Problem(table.name, (
                         f"{shown} has no column {column.name!r}"
                         + (f" (is it {hint!r}, renamed?)" if hint else "")
                         + f"; map yours with [data.tables.{table.name}.columns] {column.name} = \"<your column>\""
                     ), check="column_missing", column=column.name))
-                converted[column.name] = ConstantExpression(None).cast(duckdb.sqltype(column.sql_type))
+                converted[column.name] = self._constant(None, column.sql_type)
         if missing:
             raise DataError("; ".join(p.message for p in missing), check="column_missing", problems=tuple(missing))
         problems = self._unconvertible(raw, table, source, from_file, source_types, shown, formats)
         if any(table.column(problem.column).required for problem in problems):
             raise DataError("; ".join(p.message for p in problems), check="wrong_type", problems=tuple(problems))
         for problem in problems:
-            converted[problem.column] = ConstantExpression(None).cast(duckdb.sqltype(table.column(problem.column).sql_type))
+            converted[problem.column] = self._constant(None, table.column(problem.column).sql_type)
         tracked = (set(from_file) | set(source.constants)) - {problem.column for problem in problems}
         problems = problems + format_problems + self._mixed_time_zones(raw, table, from_file, source_types, shown, formats)
         try:
-            relation = raw.select(*(converted[column.name].alias(column.name) for column in table.columns))
+            relation = self._select(raw, [converted[column.name].alias(column.name) for column in table.columns])
             if source.grain == "event":
-                relation = _counted_events(relation, table, "sessions" in tracked)
+                relation = self._counted_events(relation, table, "sessions" in tracked)
                 tracked |= set(EVENT_MEASURES)
-        except duckdb.Error as error:
+        except self.errors as error:
             raise DataError(
                 f"{shown}: cannot be mapped to the {table.name} contract ({first_line(error)}); "
                 f"check [data.tables.{table.name}] in {self.config.path.name}"
             ) from None
         return relation, tracked, problems + warnings
+
+    # The engine's primitives: the mapping above is the same on every engine (spark_views.py).
+    errors: tuple[type[Exception], ...] = (duckdb.Error,)
+
+    def _source_types(self, raw: duckdb.DuckDBPyRelation) -> dict[str, str]:
+        """The extract's columns and their types, as DuckDB names them."""
+        return {name: str(kind) for name, kind in zip(raw.columns, raw.types)}
+
+    def _column(self, name: str):
+        return ColumnExpression(name)
+
+    def _constant(self, value, sql_type: str):
+        return ConstantExpression(value).cast(duckdb.sqltype(sql_type))
+
+    def _select(self, raw: duckdb.DuckDBPyRelation, columns: list) -> duckdb.DuckDBPyRelation:
+        return raw.select(*columns)
+
+    def _counted_events(self, relation: duckdb.DuckDBPyRelation, table: Table, measure_mapped: bool):
+        return _counted_events(relation, table, measure_mapped)
+
+    def _counts(self, raw: duckdb.DuckDBPyRelation, expressions: list) -> tuple:
+        """The non-NULL count of each expression, in one scan."""
+        # count every column, not count(*): DuckDB would otherwise skip the conversions
+        return raw.aggregate([FunctionExpression("count", expression) for expression in expressions]).fetchall()[0]
+
+    def _unconverted_examples(self, raw: duckdb.DuckDBPyRelation, value, lenient) -> list:
+        """Up to three distinct values present in the extract that do not convert."""
+        return [found for (found,) in
+                raw.filter(value.isnotnull() & lenient.isnull()).select(value.cast(duckdb.sqltype("VARCHAR")))
+                .distinct().order("1").limit(3).fetchall()]
 
     def _converted(self, expression, sql_type: str, source: TableSource, column: str, source_type: str = "VARCHAR",
                    lenient: bool = False, formats: tuple[str, ...] = ()):
@@ -228,20 +273,12 @@ class ContractViews:
             complete = [fmt for fmt, parsed in zip(configured, parsed_counts) if parsed == present]
             chosen[name] = (complete[0],) if complete else configured
             if ambiguous and len(complete) != 1:
-                reading = (f"read as {complete[0]}, the first format listed" if complete
-                           else "each read with the first format listed that parses it")
                 value = ColumnExpression(source_column).cast(duckdb.sqltype("VARCHAR"))
                 parsed = [FunctionExpression("try_strptime", value, ConstantExpression(fmt)) for fmt in configured]
                 examples = tuple(str(found) for (found,) in raw.filter(_any_differ(parsed)).select(value)
                                  .distinct().order("1").limit(3).fetchall())
-                problems.append(Problem(
-                    table.name,
-                    f"{shown}: {ambiguous:,} value(s) of column {source_column!r} parse under more than one of "
-                    f"data.tables.{table.name}.timestamp_formats ({', '.join(configured)}) to different dates, e.g. "
-                    f"{', '.join(repr(example) for example in examples)}; they are {reading}. Keep only the format "
-                    "your file uses.",
-                    severity="warning", check="ambiguous_dates", column=name, count=ambiguous, examples=examples,
-                ))
+                problems.append(ambiguous_dates_problem(table, source, shown, source_column, name, ambiguous, examples,
+                                                        complete))
         return chosen, problems
 
     def _mixed_time_zones(self, raw: duckdb.DuckDBPyRelation, table: Table, from_file: dict[str, str],
@@ -255,24 +292,15 @@ class ContractViews:
         aggregates = []
         for _, source_column in columns:
             value = ColumnExpression(source_column).cast(duckdb.sqltype("VARCHAR"))
-            zoned = FunctionExpression("regexp_matches", FunctionExpression("trim", value), ConstantExpression(_UTC_OFFSET))
+            zoned = FunctionExpression("regexp_matches", FunctionExpression("trim", value), ConstantExpression(UTC_OFFSET))
             aggregates += [FunctionExpression("count", value), FunctionExpression("count", CaseExpression(zoned, ConstantExpression(1)))]
         try:
             row = raw.aggregate(aggregates).fetchall()[0]
         except duckdb.Error:
             return []  # an unreadable file is reported by the conversion check
-        problems = []
-        for index, (name, source_column) in enumerate(columns):
-            present, zoned = row[2 * index], row[2 * index + 1]
-            if 0 < zoned < present:
-                problems.append(Problem(
-                    table.name,
-                    f"{shown}: column {source_column!r} mixes times with a UTC offset ({zoned:,}, converted to UTC) "
-                    f"and times without one ({present - zoned:,}, taken as UTC); export every time with its offset, "
-                    "or every time in UTC.",
-                    severity="warning", check="mixed_time_zones", column=name, count=present - zoned,
-                ))
-        return problems
+        return [mixed_time_zones_problem(table, shown, source_column, name, row[2 * index], row[2 * index + 1])
+                for index, (name, source_column) in enumerate(columns)
+                if 0 < row[2 * index + 1] < row[2 * index]]
 
     def _unconvertible(self, raw: duckdb.DuckDBPyRelation, table: Table, source: TableSource,
                        from_file: dict[str, str], source_types: dict[str, str], shown: str,
@@ -282,34 +310,29 @@ class ContractViews:
         naming the file and column, rather than as an error in the middle of a page."""
         suspects = [
             (table.column(name), source_column) for name, source_column in from_file.items()
-            if _needs_conversion_check(table.column(name), source, source_types[source_column])
+            if needs_conversion_check(table.column(name), source, source_types[source_column])
         ]
         if not suspects:
             return []
         counts = []
         for column, source_column in suspects:
-            value = ColumnExpression(source_column)
+            value = self._column(source_column)
             lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True,
                                       formats=(formats or {}).get(column.name, ()))
-            counts += [FunctionExpression("count", value), FunctionExpression("count", lenient)]
+            counts += [value, lenient]
         try:
-            # count every column, not count(*): DuckDB would otherwise skip the conversions
-            row = raw.aggregate(counts).fetchall()[0]
-        except duckdb.Error as error:
+            row = self._counts(raw, counts)
+        except self.errors as error:
             raise DataError(f"{shown}: cannot be read ({first_line(error)}); check data.tables.{table.name}.path") from None
         problems = []
         for index, (column, source_column) in enumerate(suspects):
             present, converted = row[2 * index], row[2 * index + 1]
             if converted == present:
                 continue
-            value = ColumnExpression(source_column)
+            value = self._column(source_column)
             lenient = self._converted(value, column.sql_type, source, column.name, source_types[source_column], lenient=True,
                                       formats=(formats or {}).get(column.name, ()))
-            examples = tuple(
-                str(found)[:60] for (found,) in
-                raw.filter(value.isnotnull() & lenient.isnull()).select(value.cast(duckdb.sqltype("VARCHAR")))
-                .distinct().order("1").limit(3).fetchall()
-            )
+            examples = tuple(str(found)[:60] for found in self._unconverted_examples(raw, value, lenient))
             if column.sql_type == TIMESTAMP:
                 fix = (f"set data.tables.{table.name}.timestamp_formats to the format your file uses"
                        if source_types[source_column] == "VARCHAR" else "export it as a timestamp")
@@ -355,15 +378,41 @@ def _counted_events(relation: duckdb.DuckDBPyRelation, table: Table, measure_map
         [*map(ColumnExpression, keys), measure.cast(duckdb.sqltype("BIGINT")).alias("sessions")], ", ".join(keys))
 
 
-def _needs_conversion_check(column, source: TableSource, source_type: str) -> bool:
+def needs_conversion_check(column, source: TableSource, source_type: str) -> bool:
     if column.sql_type == "VARCHAR" or column.name in source.values or column.name == "status":
         return False
     return source_type not in _SAFE_CONVERSIONS.get(column.sql_type, {column.sql_type})
 
 
 # A time of day followed by a UTC offset or Z: 2025-01-01T06:22:26+02:00, 06:22Z, 06:22:26.5 -0530.
-_UTC_OFFSET = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|UTC|[+-]\d{2}(:?\d{2})?)$"
+UTC_OFFSET = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|UTC|[+-]\d{2}(:?\d{2})?)$"
 ZONED = "TIMESTAMP WITH TIME ZONE"
+
+
+def ambiguous_dates_problem(table: Table, source: TableSource, shown: str, source_column: str, column: str,
+                            ambiguous: int, examples: tuple[str, ...], complete: list[str]) -> Problem:
+    configured = tuple(source.timestamp_formats)
+    reading = (f"read as {complete[0]}, the first format listed" if complete
+               else "each read with the first format listed that parses it")
+    return Problem(
+        table.name,
+        f"{shown}: {ambiguous:,} value(s) of column {source_column!r} parse under more than one of "
+        f"data.tables.{table.name}.timestamp_formats ({', '.join(configured)}) to different dates, e.g. "
+        f"{', '.join(repr(example) for example in examples)}; they are {reading}. Keep only the format "
+        "your file uses.",
+        severity="warning", check="ambiguous_dates", column=column, count=ambiguous, examples=examples,
+    )
+
+
+def mixed_time_zones_problem(table: Table, shown: str, source_column: str, column: str, present: int,
+                             zoned: int) -> Problem:
+    return Problem(
+        table.name,
+        f"{shown}: column {source_column!r} mixes times with a UTC offset ({zoned:,}, converted to UTC) "
+        f"and times without one ({present - zoned:,}, taken as UTC); export every time with its offset, "
+        "or every time in UTC.",
+        severity="warning", check="mixed_time_zones", column=column, count=present - zoned,
+    )
 
 
 def _any_differ(parsed: list) -> object:
@@ -376,7 +425,7 @@ def _any_differ(parsed: list) -> object:
     return differ
 
 
-def _closest(name: str, available: set[str]) -> str | None:
+def closest_column(name: str, available: set[str]) -> str | None:
     """The extract's column that looks like a renamed contract column (CreatedDate for created_at)."""
     normal = {column.lower().replace("_", "").replace(" ", ""): column for column in available}
     match = difflib.get_close_matches(name.replace("_", ""), list(normal), n=1, cutoff=0.75)

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from dashboard.core.config import AcceptedFinding, Config, ConfigError, Team, load_config
 from dashboard.core.contract import DEAL_STATUSES, TABLES
-from dashboard.data import Database, Problem, files_for
+from dashboard.data import Database, Problem, files_for, new_database
 
 ERROR, WARNING = "error", "warning"
 ACCEPTED = "accepted"  # a finding the config accepts, with its reason: neither error nor warning
@@ -224,7 +224,7 @@ def validate_config_file(path: Path | str) -> ValidationReport:
         config = load_config(path)
     except ConfigError as error:
         return config_report(error)
-    database = Database(config)
+    database = new_database(config)
     try:
         return validate(database)
     finally:

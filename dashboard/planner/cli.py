@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.planner import domain as planner
 from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
 from dashboard.core.contract import STAGE_LABELS
-from dashboard.data import Database
+from dashboard.data import new_database
 from dashboard.facts.build import use_facts_on_disk
 from dashboard.funnel.domain import Filters
 from dashboard.planner.data import DEFAULT_TRAILING_MONTHS, PlanError, planner_inputs
@@ -131,7 +131,7 @@ def plan_payload(plan: planner.Plan, inputs: planner.PlanInputs) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    database = Database(load_config(args.config))
+    database = new_database(load_config(args.config))
     use_facts_on_disk(database)
     for problem in database.catalog.problems:
         print(f"warning: {problem.table}: {problem.message}", file=sys.stderr)

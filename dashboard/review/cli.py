@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
-from dashboard.data import Database
+from dashboard.data import new_database
 from dashboard.facts.build import use_facts_on_disk
 from dashboard.funnel.domain import Filters
 from dashboard.review.report import PAPERS
@@ -46,7 +46,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 def build_review(args: argparse.Namespace, with_health: bool = False):
     """Load the config and data and build the review (and, `with_health`, the data-health report
     of the same extracts); ReviewError says what is wrong."""
-    database = Database(load_config(args.config))
+    database = new_database(load_config(args.config))
     use_facts_on_disk(database)
     try:
         for problem in database.catalog.problems:

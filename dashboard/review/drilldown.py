@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from dashboard.core import formatting
-from dashboard.data import Database, date_range_params, load_query, query_parameters
+from dashboard.data import Database, date_range_params
 from dashboard.funnel.domain import Filters
 
 
@@ -99,24 +99,4 @@ def records(database: Database, key: str, start: dt.date, end: dt.date, filters:
     fetched (the query still runs on the database, only the first rows come back)."""
     drill = drill_for(key)
     params = {**date_range_params(start, end), **filters.params(), "stage": drill.stage}
-    if limit is None:
-        return database.query(drill.query, params)
-    sql = load_query(drill.query)
-    bound = {name: params[name] for name in query_parameters(sql)}
-    cursor = database.cursor()
-    try:
-        cursor.execute(sql, bound)
-        frames = []
-        fetched = 0
-        while fetched < limit:
-            chunk = cursor.fetch_df_chunk(1)
-            if chunk.empty:
-                break
-            frames.append(chunk)
-            fetched += len(chunk)
-        if not frames:
-            columns = [column[0] for column in cursor.description or []]
-            return pd.DataFrame(columns=columns)
-        return pd.concat(frames, ignore_index=True).head(limit)
-    finally:
-        cursor.close()
+    return database.query(drill.query, params, limit=limit)

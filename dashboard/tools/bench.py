@@ -52,13 +52,19 @@ def ensure_data(root: Path, leads: int, seed: int) -> tuple[Path, float | None]:
     return folder, seconds
 
 
-def bench_config(base_config: Path, folder: Path) -> Path:
-    """A copy of the SLA config whose data folder is the benchmark data set."""
+ENGINES = ("duckdb", "spark")
+
+
+def bench_config(base_config: Path, folder: Path, engine: str = "duckdb") -> Path:
+    """A copy of the SLA config whose data folder is the benchmark data set, on `engine` (Spark
+    in local mode unless the config's own [engine] section names Spark)."""
     text = base_config.read_text(encoding="utf-8")
     replaced, count = re.subn(r'(?m)^folder\s*=.*$', f'folder = "{folder.as_posix()}"', text, count=1)
     if count != 1:
         raise SystemExit(f"{base_config}: no `folder = ...` line under [data] to point at the benchmark data")
-    path = folder / "bench_sla_config.toml"
+    if engine == "spark" and not re.search(r"(?m)^\[engine\]", replaced):
+        replaced += '\n[engine]\nkind = "spark"\nmaster = "local[2]"\n'
+    path = folder / ("bench_sla_config.toml" if engine == "duckdb" else f"bench_sla_config_{engine}.toml")
     path.write_text(replaced, encoding="utf-8")
     return path
 
@@ -340,9 +346,9 @@ def measure_refresh(root: Path, folder: Path, base_config: Path) -> dict:
             "actions": {outcome.name: outcome.action for outcome in outcomes}}
 
 
-def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path) -> dict:
+def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path, engine: str = "duckdb") -> dict:
     folder, generate_s = ensure_data(root, leads, seed)
-    config_path = bench_config(base_config, folder)
+    config_path = bench_config(base_config, folder, engine)
     os.environ["SLA_CONFIG"] = str(config_path)
     os.environ["SLA_CACHE_FOLDER"] = str(cache_dir_for(root))
 
@@ -367,7 +373,8 @@ def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path)
     product_s = statistics.median(seconds for seconds, _ in product_runs)
     product_numbers = product_runs[-1][1]
     app_peak_rss = peak_rss_mb()
-    refresh = measure_refresh(root, folder, base_config)
+    # the refresh figure is the facts' own (DuckDB's): on Spark only the pages are compared
+    refresh = measure_refresh(root, folder, base_config) if engine == "duckdb" else None
     if leads <= PANDAS_REFERENCE_MAX_LEADS:
         reference = run_pandas_reference(folder, month_start, as_of, sla.start)
         pandas_reference = {
@@ -380,6 +387,7 @@ def bench_one(leads: int, seed: int, repeat: int, root: Path, base_config: Path)
         pandas_reference = {"skipped": f"above {PANDAS_REFERENCE_MAX_LEADS:,} leads the pandas reference needs "
                                        "several times the app's memory"}
     return {
+        "engine": database.engine,
         "leads": leads,
         "seed": seed,
         "repeat": repeat,
@@ -409,6 +417,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where generated data sets are kept and reused (default: bench-data/)")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH,
                         help="SLA config to copy, with its data folder pointed at the benchmark data")
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb",
+                        help="spark: also run every page on Spark (local mode, or the config's [engine]) and "
+                             "report both engines side by side")
+    parser.add_argument("--run-engine", choices=ENGINES, help=argparse.SUPPRESS)  # a child run: one engine, one size
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -418,22 +430,28 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"error: --leads takes whole numbers, got {args.leads!r}", file=sys.stderr)
         return 2
-    if len(sizes) == 1:
-        results = [bench_one(sizes[0], args.seed, args.repeat, args.data_dir, args.config)]
+    engine = getattr(args, "engine", "duckdb")
+    child_engine = getattr(args, "run_engine", None)
+    if child_engine or (len(sizes) == 1 and engine == "duckdb"):
+        results = [bench_one(sizes[0], args.seed, args.repeat, args.data_dir, args.config, child_engine or "duckdb")]
     else:
-        # Each size in its own process, so peak RSS and caches are that size's alone.
+        # Each size (and engine) in its own process, so peak RSS and caches are that run's alone.
         results = []
         for size in sizes:
-            command = [sys.executable, "-m", "dashboard", "bench", "--leads", str(size), "--seed", str(args.seed),
-                       "--repeat", str(args.repeat), "--data-dir", str(args.data_dir), "--config", str(args.config),
-                       "--json"]
-            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-            results.extend(json.loads(output)["runs"])
-    report = {"machine": machine(), "runs": results, "growth": growth(results)}
+            for run_engine in ("duckdb", "spark") if engine == "spark" else ("duckdb",):
+                command = [sys.executable, "-m", "dashboard", "bench", "--leads", str(size), "--seed", str(args.seed),
+                           "--repeat", str(args.repeat), "--data-dir", str(args.data_dir), "--config", str(args.config),
+                           "--run-engine", run_engine, "--json"]
+                output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+                results.extend(json.loads(output)["runs"])
+    duckdb_runs = [run_ for run_ in results if run_.get("engine", "duckdb") == "duckdb"]
+    report = {"machine": machine(), "runs": results, "growth": growth(duckdb_runs)}
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print_table(report)
+        print_table({**report, "runs": duckdb_runs})
+        if engine == "spark":
+            print_engines_side_by_side(results)
     return 0
 
 
@@ -485,3 +503,30 @@ def print_table(report: dict) -> None:
     for row in report["growth"]:
         print(f"  growth {row['page']}: {row['from_leads']:,} → {row['to_leads']:,} leads: time ×{row['time_ratio']:.2f} "
               f"for size ×{row['size_ratio']:.1f}")
+
+
+def print_engines_side_by_side(results: list[dict]) -> None:
+    """Each page's cold and warm time on DuckDB and on Spark, per data set size."""
+    for size in sorted({run_["leads"] for run_ in results}):
+        by_engine = {run_["engine"]: run_ for run_ in results if run_["leads"] == size}
+        duckdb, spark = by_engine.get("duckdb"), by_engine.get("spark")
+        if duckdb is None or spark is None:
+            continue
+        print(f"\n{size:,} leads, DuckDB and Spark (local mode) side by side, median of {spark['repeat']}:")
+        print("| page | DuckDB cold | Spark cold | DuckDB warm | Spark warm |")
+        print("| --- | --- | --- | --- | --- |")
+        print(f"| start-up (views, models) | {_seconds(duckdb['startup_s'])} | {_seconds(spark['startup_s'])} | | |")
+        print(f"| facts from nothing | {_seconds(duckdb['facts_build_s'])} | {_seconds(spark['facts_build_s'])} | | |")
+        for page, figures in duckdb["pages"].items():
+            other = spark["pages"].get(page, {})
+            print(f"| {page} | {_seconds(figures['cold_s'])} | {_seconds(other.get('cold_s'))} | "
+                  f"{_seconds(figures['warm_s'])} | {_seconds(other.get('warm_s'))} |")
+        same = [run_["pandas_reference"].get("same_results") for run_ in (duckdb, spark)]
+        print(f"monthly review numbers: DuckDB {_seconds(duckdb['monthly_review_numbers_s'])}, Spark "
+              f"{_seconds(spark['monthly_review_numbers_s'])}; equal to the pandas reference: DuckDB {same[0]}, Spark {same[1]}")
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "kept"
+    return f"{value * 1000:.1f} ms" if value < 0.1 else f"{value:.2f} s"

@@ -14,7 +14,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -67,11 +69,11 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 60) -> 
     raise TimeoutError(f"streamlit was not healthy at {url} within {timeout_s} s")
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
+@contextmanager
+def streamlit_server(config_path: Path, log: Path) -> Iterator[str]:
+    """`streamlit run` of the app on a free port of 127.0.0.1 with `config_path` as $SLA_CONFIG."""
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "SLA_CONFIG": str(REPO / "sla_config.toml")}
+    env = {**os.environ, "SLA_CONFIG": str(config_path)}
     command = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
                "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
@@ -84,9 +86,15 @@ def server_url(tmp_path_factory):
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory):
+    with streamlit_server(REPO / "sla_config.toml", tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,206 @@
+"""The data layer on Apache Spark: the contract views, models and every query of `queries/` run
+where the data is, in Spark's local mode or on a cluster through Spark Connect.
+
+The SQL files stay in DuckDB's dialect and are rendered for Spark at start-up (spark_sql.py); the
+mapping is built with Spark's DataFrame API (spark_views.py); results come back through Arrow in
+the types DuckDB gives, so the features above the data layer do not know which engine ran.
+pyspark is imported only here and only when `[engine] kind = "spark"`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.core import run_bound
+from dashboard.core.config import Config, EngineConfig
+from dashboard.data.database import Database, arrow_to_pandas
+from dashboard.data.files import data_version
+from dashboard.data.problems import DataError, first_line
+from dashboard.data.spark_sql import TranspileError, model_statements, render_all, spark_statements
+from dashboard.data.spark_views import SparkContractViews
+
+# Settings under which Spark computes what DuckDB computes: UTC, timestamps without a zone
+# (DuckDB's TIMESTAMP), ANSI errors for bad casts (DuckDB's cast fails too).
+SESSION_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.timestampType": "TIMESTAMP_NTZ",
+    "spark.sql.ansi.enabled": "true",
+}
+# Only for a Spark this process starts (local mode); a cluster's own settings stay its own. No SQL
+# on file paths: queries name logical tables, and this keeps SQL from reading around the mapping.
+LOCAL_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.driver.host": "127.0.0.1",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.runSQLOnFiles": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # not ./spark-warehouse: the app must not write beside the user's files (engine.conf may name one)
+    "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "sla-dashboard-spark-warehouse"),
+}
+INSTALL_HINT = "pip install -r requirements-spark.txt"
+_LOCAL_LOCK = threading.Lock()
+
+
+def spark_session(engine: EngineConfig):
+    """A Spark session of its own (temporary views are per session): through Spark Connect when
+    `engine.remote` (or SPARK_REMOTE) names a server, else Spark in this process (`engine.master`)."""
+    try:
+        from pyspark.sql import SparkSession
+        import sqlglot  # noqa: F401  (the SQL is rendered for Spark with it)
+    except ImportError as error:
+        raise DataError(f'[engine] kind = "spark" needs {error.name}: {INSTALL_HINT}', check="engine") from None
+    remote = engine.remote or os.environ.get("SPARK_REMOTE")
+    settings = {**SESSION_CONF, **dict(engine.conf)}
+    if remote:
+        _check_reachable(remote)
+        try:
+            session = SparkSession.builder.remote(remote).create()
+            for key, value in settings.items():
+                session.conf.set(key, value)
+        except Exception as error:  # grpc's and pyspark's errors: all mean the server is not usable
+            raise DataError(f"engine.remote: cannot use the Spark Connect server at {_without_secrets(remote)} "
+                            f"({first_line(error)}); check the address and that the server runs", check="engine") from None
+        return session
+    with _LOCAL_LOCK:
+        builder = SparkSession.builder.master(engine.master).appName("sla-dashboard")
+        for key, value in {**LOCAL_CONF, **settings}.items():
+            builder = builder.config(key, value)
+        try:
+            shared = builder.getOrCreate()
+        except Exception as error:  # py4j's, or Java's absence: the message says which
+            raise DataError(f"engine.master = {engine.master!r}: Spark did not start ({first_line(error)}); local mode "
+                            "needs Java 17 or later (apt-get install -y openjdk-17-jre-headless)", check="engine") from None
+    session = shared.newSession()  # one SparkContext per process, a session (own views) per database
+    for key, value in settings.items():
+        session.conf.set(key, value)
+    return session
+
+
+class SparkDatabase(Database):
+    """Database on Spark. One session serves every thread: Spark runs a page's concurrent queries
+    side by side, as DuckDB does on its cursors."""
+
+    engine = "spark"
+
+    def __init__(self, config: Config):
+        try:
+            render_all()  # a query that cannot be rendered stops the start-up, named
+        except TranspileError as error:
+            raise DataError(str(error), check="spark_sql") from None
+        self._cached: list[str] = []
+        super().__init__(config)
+
+    def _connect(self, threads: int | None, memory_limit: str | None):
+        self.spark = spark_session(self.config.engine)
+        return None
+
+    def _contract_views(self) -> SparkContractViews:
+        return SparkContractViews(self.spark, self.config)
+
+    def _data_version(self) -> str:
+        """The extract files' version, and for catalog tables the files Spark reads for them (in a
+        lake, new data is new files); tagged with the engine so caches never mix engines' results."""
+        digest = hashlib.sha256(f"spark|{data_version(self.config)}".encode())
+        for name, source in sorted(self.config.data.tables.items()):
+            if source.table:
+                try:
+                    files = sorted(self.spark.read.table(source.table).inputFiles())
+                except self._views.errors:
+                    files = ["unreadable"]  # reported by the views, by name
+                digest.update(f"{name}|{source.table}|{'|'.join(files)}\n".encode())
+        return "spark-" + digest.hexdigest()[:16]
+
+    def _build_models(self) -> None:
+        for table in self._cached:
+            self.spark.catalog.uncacheTable(table)
+        self._cached = []
+        for _, statements in model_statements():
+            for statement in statements:
+                if statement.cache_as:
+                    # a table built once per data version: a cached temporary view, filled now
+                    self.spark.sql(statement.sql).createOrReplaceTempView(statement.cache_as)
+                    self.spark.catalog.cacheTable(statement.cache_as)
+                    self.spark.table(statement.cache_as).count()
+                    self._cached.append(statement.cache_as)
+                else:
+                    self.spark.sql(statement.sql)
+
+    def serve_facts(self, name: str, paths: list[Path]) -> None:
+        """The facts (data/facts.py), built by Spark's queries into the cache folder, served back
+        to Spark as a cached temporary view: they are small (thousands of rows), and uploading them
+        works whether or not the cluster sees this machine's files."""
+        import pyarrow.parquet as pq
+
+        facts = pa.concat_tables([pq.read_table(path) for path in paths], promote_options="default")
+        with self._lock:
+            frame = self.spark.createDataFrame(facts)
+            frame.createOrReplaceTempView(name)
+            self.spark.catalog.cacheTable(name)
+            if name not in self._cached:
+                self._cached.append(name)
+
+    def _read_error(self, table: str) -> Exception | None:
+        from pyspark.sql import functions as F
+
+        frame = self.spark.table(table)
+        try:
+            frame.agg(F.max(F.hash(*frame.columns))).collect()
+            return None
+        except self._views.errors as error:
+            return error
+
+    def _run(self, name: str, sql: str, bound: dict, limit: int | None) -> pd.DataFrame:
+        run_bound.check()
+        (statement,) = spark_statements(name)
+        frame = self.spark.sql(statement.sql, args=bound or None)
+        if limit is not None:
+            frame = frame.limit(limit)
+        return arrow_to_pandas(as_duckdb_types(frame.toArrow()))
+
+    def cursor(self):
+        raise TypeError("a Spark database has no DuckDB cursor: run a query file with query()")
+
+    def close(self) -> None:
+        try:
+            for table in self._cached:
+                self.spark.catalog.uncacheTable(table)
+            if self.spark.__class__.__module__.startswith("pyspark.sql.connect"):
+                self.spark.stop()  # releases the server's session; a local session shares the process's Spark
+        except self._views.errors:
+            pass  # the server is gone already: nothing left to release
+
+
+def as_duckdb_types(table: pa.Table) -> pa.Table:
+    """Spark's result as the types DuckDB returns for the same SQL where they differ only in width:
+    single-precision floats become doubles (decimals and dates follow in arrow_to_pandas)."""
+    columns = [column.cast(pa.float64()) if pa.types.is_floating(field.type) and field.type != pa.float64() else column
+               for field, column in zip(table.schema, table.columns)]
+    return pa.table(columns, names=table.column_names)
+
+
+def _check_reachable(remote: str, timeout_s: float = 10.0) -> None:
+    """Fail in seconds when nothing listens at the address: the Spark Connect client itself
+    retries with backoff for minutes before it gives up, and a page would wait all that time."""
+    address = urlsplit(remote.split(";", 1)[0])
+    host, port = address.hostname, address.port or 15002
+    try:
+        socket.create_connection((host, port), timeout=timeout_s).close()
+    except (OSError, TypeError) as error:
+        raise DataError(f"engine.remote: cannot use the Spark Connect server at {_without_secrets(remote)} "
+                        f"(nothing answers at {host}:{port}: {first_line(error)}); check the address and that "
+                        "the server runs", check="engine") from None
+
+
+def _without_secrets(remote: str) -> str:
+    """A Spark Connect address for messages: its parameters (a token, say) left out."""
+    return remote.split(";", 1)[0] + (";…" if ";" in remote else "")
