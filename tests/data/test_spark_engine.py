@@ -24,7 +24,9 @@ SPARK = '\n[engine]\nkind = "spark"\nmaster = "local[2]"\n'
 
 def on_spark(config_path):
     """The same config on Spark: its [engine] section appended, as a user would."""
-    spark_path = config_path.with_name("spark_" + config_path.name)
+    # the same file name in a folder of its own: messages name the config file
+    spark_path = config_path.parent / "on_spark" / config_path.name
+    spark_path.parent.mkdir(exist_ok=True)
     spark_path.write_text(config_path.read_text(encoding="utf-8") + SPARK, encoding="utf-8")
     return load_config(spark_path)
 
