@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
+from dashboard.data import database as database_module
 from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
 from dashboard.data import database_for
 from dashboard.data.facts import facts_ready
@@ -73,6 +74,9 @@ def selections(config, database) -> list[Selection]:
 
 def check_pages_read_the_same_from_facts(config_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SLA_CONFIG", str(config_path))
+    # A connection of its own: an earlier test's process-wide one may already serve facts from
+    # another cache folder, and this test must see the pages before and after its own build.
+    monkeypatch.setattr(database_module, "_DATABASES", {})
     config = load_config(config_path)
     database = database_for(config)
     assert not any(facts_ready(database, spec.name) for spec in ALL_SPECS)
