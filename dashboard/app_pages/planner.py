@@ -15,7 +15,7 @@ from dashboard.planner import cache as planner_cache
 from dashboard.review import cache as review_cache
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
-from dashboard.ui.figures import built_figure
+from dashboard.ui.state import current_database
 
 VERDICT_BOXES = {
     planner.MET: st.success, planner.ON_SCHEDULE: st.success, planner.CATCH_UP: st.warning,
@@ -139,7 +139,8 @@ with st.container(border=True):
             shown.markdown(f"**{formatting.pct(value)}**")
         rate_values[rate.stage] = value
         rate_sources[rate.stage] = source
-        note.caption(f"observed {formatting.pct(rate.observed)} · SLA target {formatting.pct(rate.target, missing='none')}")
+        note.caption(f"observed {formatting.pct(rate.observed)} · "
+                     + (f"SLA target {formatting.pct(rate.target)}" if rate.target is not None else "no SLA target"))
 
 horizon = planner.plan_horizon(inputs.as_of, inputs.period_end, int(months_left))
 assumptions = planner.Assumptions(target=float(target), deal_size=float(deal_size) if deal_size else None,
@@ -184,7 +185,7 @@ if planned:
         "rate) whose wins land in the plan's months, so it compares with the bars. The funnel must keep running after "
         "the plan's months for the next period's wins too."
     )
-    st.plotly_chart(built_figure(planner_charts.schedule_figure, plan), key="plan_schedule_chart")
+    st.plotly_chart(planner_charts.schedule_figure(plan), key="plan_schedule_chart")
     by_month = planner.schedule_frame(plan)
     shown = by_month.copy()
     shown["month_start"] = pd.to_datetime(shown["month_start"]).dt.strftime("%b %Y")
@@ -197,7 +198,7 @@ if planned:
     left, right = st.columns(2)
     with left:
         st.subheader("Gap to today's run rate")
-        st.plotly_chart(built_figure(planner_charts.gap_figure, stage_table), key="plan_gap_chart")
+        st.plotly_chart(planner_charts.gap_figure(stage_table), key="plan_gap_chart")
         expected = plan.expected_revenue_at_run_rate
         if expected is not None:
             gap = plan.revenue_gap
@@ -224,7 +225,7 @@ if planned:
         if sensitivity.empty:
             st.info("No rate to test: the plan has no month or no rate.")
         else:
-            st.plotly_chart(built_figure(planner_charts.sensitivity_figure, sensitivity, currency), key="plan_sensitivity_chart")
+            st.plotly_chart(planner_charts.sensitivity_figure(sensitivity, currency), key="plan_sensitivity_chart")
             best = sensitivity.iloc[0]
             sentence = (f"One point on **{best['step']}** brings the most by the end of the plan: "
                         f"+{formatting.money(best['revenue_per_point'], currency)}")
@@ -267,12 +268,14 @@ if planned:
     })
 
 st.subheader("Assumptions")
+# Without leads every deal would read "sales-sourced": the split says nothing, so it is not shown.
+deals_from_leads = current_database().catalog.lead_source_tracked
 assumptions_table = pd.DataFrame(
     [{"assumption": "revenue target", "value": float(target), "source": "manual" if target != default_target else "quota left" + (" x filter share" if inputs.filter_share is not None else "")},
      {"assumption": "average deal size", "value": deal_size, "source": size_choice if inputs.avg_deal_size else "manual"},
      {"assumption": "months planned", "value": horizon.effective_months, "source": months_text},
-     {"assumption": "sales-sourced share of won revenue", "value": inputs.sales_sourced_revenue_share,
-      "source": "observed; inside the proposal and won rates"}]
+     *([{"assumption": "sales-sourced share of won revenue", "value": inputs.sales_sourced_revenue_share,
+         "source": "observed; inside the proposal and won rates"}] if deals_from_leads else [])]
     + [{"assumption": f"rate {rate.label}", "value": rate_values.get(rate.stage), "source": rate_sources.get(rate.stage)}
        for rate in inputs.rates]
 )
@@ -288,6 +291,8 @@ with left:
     st.caption(
         "Rates are period rates as on the funnel page (events in the window): proposals and won deals include "
         "sales-sourced deals, so the volumes above assume sales keeps sourcing deals in the same proportion."
+        if deals_from_leads else
+        "Rates are period rates as on the funnel page (events in the window), between the stages the deals carry."
     )
 with right:
     lag_days = inputs.lag_days
@@ -295,14 +300,18 @@ with right:
         st.info("No won deal with dated earlier stages in the last year: volumes are placed in the month of the win.")
     else:
         st.markdown("**Days from each stage to the win** (won deals of the last year)")
-        st.dataframe(pd.DataFrame({
+        if not deals_from_leads:  # no segments without leads: the per-segment rows repeat the total
+            lag_days = lag_days[lag_days["is_all_segments"]].reset_index(drop=True)
+        lag_table = pd.DataFrame({
             "From": [STAGE_LABELS[s] for s in lag_days["stage"]],
             "Segment": ["all segments" if all_ else ("no lead (sales-sourced)" if pd.isna(seg) else seg)
                         for seg, all_ in zip(lag_days["segment"], lag_days["is_all_segments"])],
             "Won deals": lag_days["won_deals"],
             "Median days": lag_days["median_days"].round(0),
             "75th pct days": lag_days["p75_days"].round(0),
-        }), hide_index=True, height=280)
+        })
+        st.dataframe(lag_table if deals_from_leads else lag_table.drop(columns="Segment"), hide_index=True,
+                     height=min(280, 35 * (len(lag_table) + 1) + 3))
 
 downloads = st.columns(3)
 downloads[0].download_button("Download plan by stage (CSV)", csv_text(stage_table), file_name="plan_by_stage.csv",

@@ -13,7 +13,7 @@ from dashboard.team_kpis.data import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, s
 from dashboard.team_kpis import cache as team_cache
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
-from dashboard.ui.figures import built_figure
+from dashboard.ui.state import current_database
 
 FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
 SORT_LABELS = {
@@ -55,19 +55,31 @@ for note in data.notes:
 
 
 def cards(readings) -> None:
+    """One card per KPI with a figure or a target; the KPIs with neither (not tracked by the
+    extracts, no SLA target) are named in one line instead of a row of empty cards."""
+    catalog = current_database().catalog
+    unmeasured = [reading for reading in readings
+                  if reading.actual is None and reading.target is None and not catalog.tracks(reading.key)]
+    readings = [reading for reading in readings if reading not in unmeasured]
     per_row = 5
     for first in range(0, len(readings), per_row):
         columns = st.columns(per_row)
         for column, reading in zip(columns, readings[first:first + per_row]):
             with column:
-                missing = "not tracked" if reading.actual is None else "—"
-                st.metric(reading.label, formatting.format_kpi(reading.actual, reading.unit, currency, missing),
+                # "not tracked" does not fit a card's value: a dash there, the words under it.
+                st.metric(reading.label, formatting.format_kpi(reading.actual, reading.unit, currency, "—"),
                           border=True)
+                if reading.actual is None:
+                    st.caption("not tracked by the extracts" if not catalog.tracks(reading.key)
+                               else "nothing to measure in the range")
                 if reading.target is not None:
                     st.markdown(f"target {formatting.format_kpi(reading.target, reading.unit, currency)}  \n"
                                 f"{formatting.status(reading.status)}")
                 else:
                     st.caption("no SLA target")
+    if unmeasured:
+        st.caption("Not tracked by the extracts, and no SLA target: "
+                   + ", ".join(reading.label for reading in unmeasured) + ".")
 
 
 if team.function == "sales" and data.quota:
@@ -110,7 +122,7 @@ def trend_chart(trend, key: str) -> None:
     """The small multiples of the KPIs that have numbers; the untracked ones named in one line."""
     untracked = [KPIS[kpi].label for kpi in team_charts.not_drawn(trend)]
     if len(untracked) < trend["kpi"].nunique():
-        st.plotly_chart(built_figure(team_charts.trend_figure, trend, currency), key=key)
+        st.plotly_chart(team_charts.trend_figure(trend, currency), key=key)
     if untracked:
         st.caption(f"Not drawn, no month has a figure (not tracked by the extracts, or nothing to measure in the "
                    f"range): {', '.join(untracked)}.")
@@ -158,7 +170,7 @@ elif data.by_channel is not None:
     if "mqls" in data.untracked or data.by_channel.empty:
         st.caption("MQLs by channel: not tracked by the extracts, so not drawn.")
     else:
-        st.plotly_chart(built_figure(team_charts.channel_figure, data.by_channel, channel_name), key="channel_chart")
+        st.plotly_chart(team_charts.channel_figure(data.by_channel, channel_name), key="channel_chart")
     breakdown_columns = {
         "value": "Channel", "sessions": st.column_config.NumberColumn("Sessions", **count),
         "leads": st.column_config.NumberColumn("Leads", **count),
@@ -198,7 +210,7 @@ if data.by_team is not None:
     st.subheader("By sales team")
     st.caption("Each sales team on its own leads and deals, under the sidebar's channel and segment filters.")
     left, right = st.columns([1, 1])
-    left.plotly_chart(built_figure(team_charts.team_revenue_figure, data.by_team, currency,
+    left.plotly_chart(team_charts.team_revenue_figure(data.by_team, currency,
                                                       team.name if team.function == "sales" else None),
                       key="team_revenue_chart")
     team_columns = {

@@ -125,15 +125,31 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("lead", "leads", "created_at"),
     ("mql", "leads", "mql_at"),
     ("sql", "leads", "sql_at"),
+    ("opportunity", "deals", "created_at"),
     ("proposal", "deals", "proposal_at"),
     ("won", "deals", "closed_at"),
 )
 STAGE_NAMES = tuple(stage for stage, _, _ in STAGES)
+# The opportunity stage (a deal opened) is where the funnel of an export starts when its deals
+# are not linked to leads (an opportunity-only CRM). Where deals come from leads, the SQL stage is
+# when the opportunity opens, so the stage is not part of that funnel: it is left out, not shown
+# as "not tracked", and the SLA's step rates (SQL -> proposal) keep their meaning.
+OPPORTUNITY = "opportunity"
+# Each SLA step rate's stages: a rate is the SLA's step only between these two stages.
+STEP_FROM = {"lead": "traffic", "mql": "lead", "sql": "mql", "proposal": "sql", "won": "proposal"}
+
+
+def is_step(previous_stage: str | None, stage: str) -> bool:
+    """Whether a rate from `previous_stage` to `stage` is one of the SLA's step rates (adjacent
+    stages of the canonical funnel), so its target applies; a rate across an untracked stage, or
+    from the opportunity stage, is not."""
+    return previous_stage is not None and STEP_FROM.get(stage) == previous_stage
 STAGE_LABELS = {
     "traffic": "Sessions",
     "lead": "Leads",
     "mql": "MQLs",
     "sql": "SQLs",
+    "opportunity": "Opportunities",
     "proposal": "Proposals",
     "won": "Won deals",
 }

@@ -10,7 +10,8 @@ import pandas as pd
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "BRL": "R$", "JPY": "¥"}
 # How a stage reads inside a sentence: "19.8 % of leads", "38.9 % of MQLs".
-STAGE_NOUNS = {"traffic": "sessions", "lead": "leads", "mql": "MQLs", "sql": "SQLs", "proposal": "proposals",
+STAGE_NOUNS = {"traffic": "sessions", "lead": "leads", "mql": "MQLs", "sql": "SQLs",
+               "opportunity": "opportunities", "proposal": "proposals",
                "won": "won deals"}
 STATUS_COLOURS = {"on track": "green", "at risk": "orange", "off track": "red", "maturing": "gray", "n/a": "gray"}
 

@@ -13,8 +13,9 @@ from typing import Iterable
 import pandas as pd
 
 NOT_TRACKED = "not tracked"
-# Beyond the funnel stages: deal amounts of won deals, and both outcomes (won and lost).
+# Beyond the funnel stages: deal amounts of won deals, both outcomes (won and lost), touches.
 REVENUE, OUTCOMES = "revenue", "outcomes"
+TOUCHES = "touches"  # the touches extract (follow-up compliance)
 
 FIGURE_NEEDS: dict[str, frozenset[str]] = {
     name: frozenset(needs)
@@ -38,6 +39,14 @@ FIGURE_NEEDS: dict[str, frozenset[str]] = {
         "proposal_to_won_rate": {"proposal", "won"},
         "mql_to_won_rate": {"mql", "won"},
         "recycle_rate": {"mql"},
+        # Follow-up compliance follows the MQLs handed to sales through the touches: without either
+        # there is nothing to measure.
+        "first_touch_within_rate": {"mql", TOUCHES},
+        "first_touch_within_sla_rate": {"mql", TOUCHES},
+        "median_hours_to_first_touch": {"mql", TOUCHES},
+        "attempts_met_rate": {"mql", TOUCHES},
+        "min_attempts_met_rate": {"mql", TOUCHES},
+        "never_touched": {"mql", TOUCHES},
         "disqualified_rate": {"mql"},
         # The scoring lab's outcomes of re-scored leads (scoring_lab.py).
         "sqls_observed": {"sql"},

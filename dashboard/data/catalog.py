@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.core.contract import STAGES
-from dashboard.core.tracking import FIGURE_NEEDS, OUTCOMES, REVENUE, blank
+from dashboard.core.contract import OPPORTUNITY, STAGES
+from dashboard.core.tracking import FIGURE_NEEDS, OUTCOMES, REVENUE, TOUCHES, blank
 from dashboard.data.problems import Problem
 
 # Which extract carries each stage: a rate between stages of different extracts needs a link.
@@ -33,6 +33,9 @@ class Catalog:
     def stage_tracked(self, stage: str) -> bool:
         if stage in self.stages_not_tracked:
             return False
+        if stage == OPPORTUNITY:
+            # The funnel's own start only where deals are not linked to leads (contract.OPPORTUNITY).
+            return self.has("deals", "created_at") and not self.lead_source_tracked
         for name, table, column in STAGES:
             if name == stage:
                 if stage == "won":
@@ -65,6 +68,8 @@ class Catalog:
             return self.revenue_tracked
         if need == OUTCOMES:
             return self.outcomes_tracked
+        if need == TOUCHES:
+            return self.has("touches")
         return self.stage_tracked(need)
 
     def untracked(self, figures) -> list[str]:

@@ -365,8 +365,9 @@ _SAFE_CONVERSIONS = {
 # At event grain (one row per visit or click) the measure is counted per contract row: the
 # number of events, or the sum of the column mapped to it.
 EVENT_MEASURES = ("sessions",)
-# The optional columns whose absence leaves a funnel stage untracked.
-STAGE_COLUMNS = {(table, column): stage for stage, table, column in STAGES if stage != "won"} | {
+# The optional columns whose absence leaves a funnel stage untracked. Not the opportunity stage's
+# deals.created_at: without it the funnel has no opportunity stage, which is no stage lost.
+STAGE_COLUMNS = {(table, column): stage for stage, table, column in STAGES if stage not in ("won", "opportunity")} | {
     ("deals", "closed_at"): "won"}
 
 

@@ -11,19 +11,21 @@ from dashboard.funnel.journey import NOT_HANDED_OFF, OUTCOME_NODES, RECYCLED_AND
 
 STATUS_COLOURS = {ON_TRACK: "#2e7d32", AT_RISK: "#ef6c00", OFF_TRACK: "#c62828", MATURING: "#9e9e9e",
                   NOT_APPLICABLE: "#bdbdbd", None: "#5c6bc0"}
-FUNNEL_STAGES = ("lead", "mql", "sql", "proposal", "won")
+FUNNEL_STAGES = ("lead", "mql", "sql", "opportunity", "proposal", "won")
 
 
 def funnel_figure(steps: list[FunnelStep]) -> go.Figure:
-    """Leads to won as a funnel; sessions are left out because they dwarf every other stage."""
+    """Leads (or, on an opportunity-only export, opportunities) to won as a funnel; sessions are
+    left out because they dwarf every other stage."""
     shown = [step for step in steps if step.stage in FUNNEL_STAGES and step.count is not None]
+    title = f"{shown[0].label} to won" if shown and shown[0].stage != "won" else "Leads to won"
     figure = go.Figure(go.Funnel(
         y=[step.label for step in shown],
         x=[step.count for step in shown],
         texttemplate="%{value:,}<br>%{percentInitial:.0%}",  # 11,809 as on the cards, never 11.809k
         marker={"color": "#3949ab"},
     ))
-    figure.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=320, title="Leads to won")
+    figure.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=320, title=title)
     return figure
 
 
@@ -54,7 +56,8 @@ def conversion_figure(steps: list[FunnelStep]) -> go.Figure:
             name="SLA target", hovertemplate="target %{y:.1%}<extra></extra>",
         )
     figure.update_layout(
-        yaxis={"tickformat": ".0%", "rangemode": "tozero"}, height=320, title="Conversion by step vs SLA target",
+        yaxis={"tickformat": ".0%", "rangemode": "tozero"}, height=320,
+        title="Conversion by step vs SLA target" if targets else "Conversion by step (the SLA sets no target for these)",
         xaxis={"categoryorder": "array", "categoryarray": labels},
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.2},
     )
@@ -64,7 +67,7 @@ def conversion_figure(steps: list[FunnelStep]) -> go.Figure:
 def monthly_stages_figure(monthly: pd.DataFrame) -> go.Figure:
     """Stage volumes per month (leads to won); stages the data lacks are left out."""
     figure = go.Figure()
-    for column, stage in (("leads", "lead"), ("mqls", "mql"), ("sqls", "sql"), ("proposals", "proposal"), ("won", "won")):
+    for column, stage in (("leads", "lead"), ("mqls", "mql"), ("sqls", "sql"), ("opportunities", "opportunity"), ("proposals", "proposal"), ("won", "won")):
         if column in monthly and monthly[column].notna().any():
             figure.add_scatter(x=monthly["month_start"], y=monthly[column], mode="lines+markers", name=STAGE_LABELS[stage])
     figure.update_layout(

@@ -11,7 +11,8 @@ from pathlib import Path
 from dashboard.cli_options import date_arg, open_database
 from dashboard.core.config import DEFAULT_CONFIG_PATH
 from dashboard.funnel import data as metrics
-from dashboard.funnel.domain import Filters, funnel_frame
+from dashboard.core.contract import OPPORTUNITY
+from dashboard.funnel.domain import Filters, funnel_frame, opportunity_note
 
 
 def add_command(commands) -> None:
@@ -44,13 +45,23 @@ def run_funnel(args: argparse.Namespace) -> int:
         payload = {
             "start": start.isoformat(), "end": end.isoformat(), "as_of": as_of.isoformat(),
             "view": args.view, "sla": sla.name, "filters": filters.params(),
-            "stages": funnel_frame(result.steps).astype(object).where(lambda f: f.notna(), None).to_dict("records"),
+            # Counts as whole numbers (the table's column is float only because untracked ones are empty).
+            "stages": [{**row, "count": None if row["count"] is None else int(row["count"])}
+                       for row in funnel_frame(result.steps).astype(object).where(lambda f: f.notna(), None)
+                       .to_dict("records")],
             "won_revenue": revenue.won_revenue, "won_deals": revenue.won_deals, "win_rate": revenue.win_rate,
             "avg_deal_size": revenue.avg_deal_size,
             "cohort_is_mature": None if result.maturity is None else result.maturity.is_mature,
         }
+        if result.open_opportunities is not None:
+            payload["open_opportunities"] = result.open_opportunities
+            payload["undated_open_opportunities"] = result.undated_open_opportunities
         print(json.dumps(payload, indent=2))
     else:
         print(f"{args.view} funnel {start} .. {end} ({sla.name}, data as of {as_of})")
         print(funnel_frame(result.steps).to_string(index=False))
+        note = opportunity_note(result.steps_count(OPPORTUNITY), result.open_opportunities,
+                                result.undated_open_opportunities)
+        if note:
+            print(note)
     return 0

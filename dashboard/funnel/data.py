@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.core.contract import STAGE_NAMES
+from dashboard.core.contract import OPPORTUNITY, STAGE_NAMES
 from dashboard.core.frames import row_mask
 from dashboard.data import Catalog, Database, date_range_params
 from dashboard.facts.stage_counts import counts_query
@@ -60,6 +60,13 @@ class FunnelResult:
     steps: list[FunnelStep]
     maturity: Maturity | None  # cohort view only
     sales_sourced_won: int | None  # period view only: won deals that had no lead
+    # Period view with an opportunity stage only: of the opportunities opened in the range, those
+    # still open in the export, and open deals with no created date (in no range).
+    open_opportunities: int | None = None
+    undated_open_opportunities: int | None = None
+
+    def steps_count(self, stage: str) -> int | None:
+        return next((step.count for step in self.steps if step.stage == stage), None)
 
 
 def funnel(
@@ -74,6 +81,7 @@ def funnel(
 ) -> FunnelResult:
     params = {**date_range_params(start, end), **filters.params()}
     tracked = tracked_stages(database)
+    open_now = undated = None
     if view == COHORT:
         as_of = as_of or data_as_of(database) or end
         params["as_of_end"] = date_range_params(as_of, as_of)["end"]
@@ -88,11 +96,16 @@ def funnel(
         row = database.query(counts_query(database, "funnel_stage_counts_period", start, end), params).iloc[0].to_dict()
         maturity = None
         sales_sourced = int(row["sales_sourced_won"]) if database.catalog.lead_source_tracked else None
+        if tracked[OPPORTUNITY]:
+            opened = database.query("opportunity_counts_period", params).iloc[0]
+            row["opportunities"] = int(opened["opportunities"])
+            open_now, undated = int(opened["open_opportunities"]), int(opened["undated_open_opportunities"])
     else:
         raise ValueError(f"view must be {PERIOD!r} or {COHORT!r}, got {view!r}")
     steps = build_funnel(counts_from_row(row), tracked, filters, targets, at_risk_band, maturing_reason(maturity),
                          linked=database.catalog.linked)
-    return FunnelResult(view=view, steps=steps, maturity=maturity, sales_sourced_won=sales_sourced)
+    return FunnelResult(view=view, steps=steps, maturity=maturity, sales_sourced_won=sales_sourced,
+                        open_opportunities=open_now, undated_open_opportunities=undated)
 
 
 @dataclass(frozen=True)
@@ -159,7 +172,14 @@ def monthly_funnel(database: Database, start: dt.date, end: dt.date, filters: Fi
                            {**date_range_params(start, end), **filters.params()})
     frame = fill_months(frame, start, end)
     tracked = tracked_stages(database)
+    if tracked[OPPORTUNITY]:
+        opened = database.query("opportunity_counts_by_month", {**date_range_params(start, end), **filters.params()})
+        opened = fill_months(opened, start, end)
+        position = list(frame.columns).index("proposals")
+        frame.insert(position, "opportunities", opened["opportunities"].astype("int64").to_numpy())
     for stage, column in STAGE_COLUMNS.items():
+        if stage == OPPORTUNITY and not tracked[stage]:
+            continue  # not a stage of this export's funnel: no column rather than an untracked one
         if not tracked[stage]:
             frame[column] = pd.NA
     if not database.catalog.revenue_tracked:

@@ -14,7 +14,8 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
+from dashboard.core.contract import OPPORTUNITY, STAGE_LABELS, STAGE_NAMES, is_step
+from dashboard.core.formatting import pct
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
 # The column of the stage-count queries that holds each stage.
@@ -23,6 +24,7 @@ STAGE_COLUMNS = {
     "lead": "leads",
     "mql": "mqls",
     "sql": "sqls",
+    "opportunity": "opportunities",
     "proposal": "proposals",
     "won": "won",
 }
@@ -71,7 +73,7 @@ def unsplittable_note(stage: str, filters: Filters, deals_have_leads: bool = Tru
         return "not split by " + ("segment" if filters.segment else "team")
     if stage == "lead" and filters.team:
         return "not split by team"
-    if stage in ("proposal", "won") and not deals_have_leads and (filters.channel or filters.segment):
+    if stage in (OPPORTUNITY, "proposal", "won") and not deals_have_leads and (filters.channel or filters.segment):
         return "not split by " + ("channel" if filters.channel else "segment")
     return ""
 
@@ -137,7 +139,9 @@ def build_funnel(
     first_count: int | None = None
     previous_stage: str | None = None
     previous_count: int | None = None
-    for position, stage in enumerate(STAGE_NAMES):
+    for stage in STAGE_NAMES:
+        if stage == OPPORTUNITY and not tracked.get(stage, False):
+            continue  # not a stage of this export's funnel (contract.OPPORTUNITY), not an untracked one
         note = NOT_TRACKED if not tracked.get(stage, False) else unsplittable_note(
             stage, filters, linked is None or linked("lead", stage))
         count = None if note else int(counts.get(stage) or 0)
@@ -150,16 +154,24 @@ def build_funnel(
                 measured_from = previous_stage
                 rate_from_previous = safe_ratio(count, previous_count)
                 rate_from_first = safe_ratio(count, first_count)
-                kpi = STEP_RATE_KPIS[stage]
-                if STAGE_NAMES.index(previous_stage) == position - 1:
+                kpi = STEP_RATE_KPIS.get(stage)  # None: no SLA step rate ends at this stage (opportunities)
+                if kpi is not None and is_step(previous_stage, stage):
                     target = targets.get(kpi)
                     status, reason = rate_status(rate_from_previous, target, KPIS[kpi].higher_is_better, at_risk_band)
                     if maturing and stage in MATURING_STAGES and target is not None:
                         status, reason = MATURING, maturing
-                elif targets.get(kpi) is not None:
+                elif kpi is not None and targets.get(kpi) is not None:
                     status = NOT_APPLICABLE
-                    reason = (f"measured from {STAGE_LABELS[previous_stage]}: the stages between are not tracked, so "
+                    why = ("the SLA's step starts at SQLs" if previous_stage == OPPORTUNITY
+                           else "the stages between are not tracked")
+                    reason = (f"measured from {STAGE_LABELS[previous_stage]}: {why}, so "
                               f"the SLA target for {KPIS[kpi].label} does not apply")
+                if (status is None and rate_from_previous is not None and rate_from_previous > 1
+                        and not is_step(previous_stage, stage)):
+                    # No SLA target to judge it by, but a rate above 100 % must not read as a conversion.
+                    status = NOT_APPLICABLE
+                    reason = (f"{rate_from_previous * 100:.1f} % is above 100 %: the later stage counts records that "
+                              f"reached {STAGE_LABELS[previous_stage]} before the range, so it is no conversion rate")
             else:
                 first_count = count
             previous_stage, previous_count = stage, count
@@ -173,9 +185,17 @@ def build_funnel(
 
 def step_label(step: FunnelStep) -> str:
     """"Lead → MQL" for adjacent stages; "MQLs → Won deals" when untracked stages lie between."""
-    if STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1:
+    if is_step(step.previous_stage, step.stage):
         return KPIS[STEP_RATE_KPIS[step.stage]].label
     return f"{STAGE_LABELS[step.previous_stage]} → {step.label}"
+
+
+def target_text(step: FunnelStep) -> str:
+    """A step's SLA target as a table shows it: "no target" where a rate is measured but the SLA
+    sets none for it (so an empty status is not read as a judgement), blank where there is no rate."""
+    if step.target is not None:
+        return pct(step.target)
+    return "no target" if step.rate_from_previous is not None else ""
 
 
 def status_reasons(items) -> list[str]:
@@ -261,3 +281,16 @@ def fill_months(frame: pd.DataFrame, start: dt.date, end: dt.date, column: str =
     filled = indexed.reindex(months, fill_value=0)
     filled.index.name = column
     return filled.reset_index()
+
+
+def opportunity_note(opened: int | None, still_open: int | None, undated_open: int | None) -> str:
+    """What the opportunity stage holds beyond its count: the opportunities of the range still in
+    progress, and open ones with no created date, which no date range can count."""
+    if opened is None or still_open is None:
+        return ""
+    text = (f"Of the {opened:,} opportunities opened in the range, {still_open:,} are still open (in progress) "
+            "and count in no later stage yet.")
+    if undated_open:
+        text += (f" {undated_open:,} open opportunities have no created date, so no range counts them "
+                 "(they are in no stage of this funnel).")
+    return text

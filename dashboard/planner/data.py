@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.funnel import data as metrics
 from dashboard.core.config import Config, SlaVersion
-from dashboard.core.contract import STAGE_NAMES
+from dashboard.core.contract import is_step
 from dashboard.data import Database, date_range_params
 from dashboard.funnel.domain import STAGE_COLUMNS, Filters
 from dashboard.core.kpis import STEP_RATE_KPIS
@@ -120,7 +120,8 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
     elif database.catalog.revenue_tracked:
         won_to_date = 0.0
 
-    rate_start, rate_note = rate_window(config.slas, window_start, as_of)
+    # The lead definition only decides who becomes an MQL: without MQLs a reset changes no rate.
+    rate_start, rate_note = rate_window(config.slas, window_start, as_of) if tracked["mql"] else (window_start, "")
     funnel = metrics.funnel(database, rate_start, as_of, filters, view=metrics.PERIOD)
     # A stage the filter cannot split has no count: the plan leaves it out like an untracked one.
     tracked = {step.stage: step.count is not None for step in funnel.steps}
@@ -128,7 +129,7 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
     for step in funnel.steps:
         if step.previous_stage is None or step.count is None:
             continue
-        adjacent = STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1
+        adjacent = is_step(step.previous_stage, step.stage)
         rates.append(StageRate(
             stage=step.stage, from_stage=step.previous_stage, observed=step.rate_from_previous,
             target=sla.targets.get(STEP_RATE_KPIS[step.stage]) if adjacent else None,
@@ -147,7 +148,7 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
     lag_counts = database.query("planner_won_lag_months", lag_params)
     lags = {}
     for stage in LAG_STAGES:
-        if not tracked[stage]:
+        if not tracked.get(stage):
             continue
         rows = lag_counts[lag_counts["stage"] == stage]
         by_segment: dict[str | None, dict[int, float]] = {}
@@ -167,7 +168,7 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
     window_frame = metrics.monthly_funnel(database, window_start, as_of, filters)
     run_rate = {}
     for stage, column in STAGE_COLUMNS.items():
-        values = pd.to_numeric(window_frame[column], errors="coerce") if tracked[stage] else None
+        values = pd.to_numeric(window_frame[column], errors="coerce") if tracked.get(stage) else None
         run_rate[stage] = float(values.sum()) / trailing_months if values is not None and values.notna().any() else None
 
     return PlanInputs(
@@ -186,13 +187,13 @@ def _history(frame: pd.DataFrame, tracked: dict[str, bool], plan_start: dt.date)
     """Stage volumes of the months before the plan start, and the first month the data covers
     (leading months without any event are before the extracts begin, not empty months)."""
     frame = frame[pd.to_datetime(frame["month_start"]).dt.date < plan_start]
-    columns = [column for stage, column in STAGE_COLUMNS.items() if tracked[stage]]
+    columns = [column for stage, column in STAGE_COLUMNS.items() if tracked.get(stage)]
     activity = frame[columns].apply(pd.to_numeric, errors="coerce").fillna(0).sum(axis=1) if columns else pd.Series(dtype=float)
     active = frame.loc[activity > 0, "month_start"] if not activity.empty else pd.Series(dtype=object)
     history_start = pd.Timestamp(active.iloc[0]).date() if len(active) else None
     history = {}
     for stage, column in STAGE_COLUMNS.items():
-        if tracked[stage]:
+        if tracked.get(stage):
             history[stage] = {
                 pd.Timestamp(month).date(): float(value)
                 for month, value in zip(frame["month_start"], pd.to_numeric(frame[column], errors="coerce").fillna(0))

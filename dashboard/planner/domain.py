@@ -31,12 +31,12 @@ from typing import Mapping
 
 import pandas as pd
 
-from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
-from dashboard.core.formatting import money, pct
+from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES, is_step
+from dashboard.core.formatting import STAGE_NOUNS, money, pct
 from dashboard.funnel.domain import Filters
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
-LAG_STAGES = ("lead", "mql", "sql", "proposal")
+LAG_STAGES = ("lead", "mql", "sql", "opportunity", "proposal")
 # New volume that closes within the time left less often than this cannot make up a shortfall:
 # 1 in 20 is the point below which "more volume" stops being a plan.
 MIN_IN_TIME_SHARE = 0.05
@@ -188,7 +188,7 @@ class StageRate:
 
     @property
     def label(self) -> str:
-        if STAGE_NAMES.index(self.stage) - STAGE_NAMES.index(self.from_stage) == 1:
+        if is_step(self.from_stage, self.stage):
             return KPIS[STEP_RATE_KPIS[self.stage]].label
         return f"{STAGE_LABELS[self.from_stage]} → {STAGE_LABELS[self.stage]}"
 
@@ -505,8 +505,7 @@ def _expected_wins_at_run_rate(inputs: PlanInputs, horizon: Horizon, stage_plans
 
 
 def noun(stage: str) -> str:
-    return {"traffic": "sessions", "lead": "leads", "mql": "MQLs", "sql": "SQLs", "proposal": "proposals",
-            "won": "won deals"}[stage]
+    return STAGE_NOUNS[stage]
 
 
 def month_end(month: dt.date) -> dt.date:

@@ -47,7 +47,7 @@ from dashboard.review.headlines import day_label, headlines, month_texts
 from dashboard.review.kpi_values import kpi_actuals
 from dashboard.core.kpis import STEP_RATE_KPIS
 from dashboard.core.parallel import concurrently
-from dashboard.core.contract import STAGE_NAMES
+from dashboard.core.contract import is_step
 from dashboard.review.scorecard import ScorecardRow, build_scorecard
 from dashboard.review.trends import monthly_rates
 from dashboard.core.frames import row_mask
@@ -55,7 +55,8 @@ from dashboard.core.frames import row_mask
 TREND_MONTHS = 12
 DURATION_TRANSITIONS = ("lead_to_mql", "mql_to_sql", "sql_to_proposal", "proposal_to_won", "deal_to_won")
 # The review's stage counts under the names the `kpis` command prints.
-COUNT_NAMES = {"traffic": "traffic", "lead": "leads", "mql": "mql", "sql": "sql", "proposal": "proposals", "won": "won"}
+COUNT_NAMES = {"traffic": "traffic", "lead": "leads", "mql": "mql", "sql": "sql", "opportunity": "opportunities",
+               "proposal": "proposals", "won": "won"}
 # The KPIs that need a stage's count: without it (not tracked, not split by a filter) they have no value.
 STAGE_KPIS = {
     "traffic": ("sessions", "visit_to_lead_rate"),
@@ -375,7 +376,7 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
     targets = dict(month_targets)
     if att is not None:
         targets["won_revenue"] = att.month_quota
-    reasons = {key: step.note for step in funnel_month.steps if step.note for key in STAGE_KPIS[step.stage]}
+    reasons = {key: step.note for step in funnel_month.steps if step.note for key in STAGE_KPIS.get(step.stage, ())}
     scorecard = build_scorecard(config.teams, actuals, targets, band, last_month, last_year, filtered, reasons)
 
     # Trends over the last twelve months (or since the data starts).
@@ -415,7 +416,7 @@ def _rates(steps: tuple[FunnelStep, ...] | list[FunnelStep]) -> dict[str, dict]:
     for step in steps:
         if step.previous_stage is None:
             continue
-        adjacent = STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1
+        adjacent = is_step(step.previous_stage, step.stage)
         key = STEP_RATE_KPIS[step.stage] if adjacent else f"{step.previous_stage}_to_{step.stage}_rate"
         rates[key] = {"from": step.previous_stage, "to": step.stage, "rate": _clean(step.rate_from_previous),
                       "rate_from_first": _clean(step.rate_from_first), "target": _clean(step.target),

@@ -32,6 +32,7 @@ DRILLS: dict[str, Drill] = {drill.key: drill for drill in (
     Drill("lead", "leads created", "drilldown_leads", "lead", "lead"),
     Drill("mql", "MQLs handed to sales", "drilldown_leads", "mql", "lead"),
     Drill("sql", "SQLs accepted by sales", "drilldown_leads", "sql", "lead"),
+    Drill("opportunity", "opportunities opened", "drilldown_deals", "opportunity", "deal"),
     Drill("proposal", "proposals sent", "drilldown_deals", "proposal", "deal"),
     Drill("won", "deals won", "drilldown_deals", "won", "deal"),
     Drill("pipeline", "deals open", "drilldown_deals", "pipeline", "deal"),

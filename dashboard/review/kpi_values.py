@@ -13,7 +13,7 @@ from typing import Callable
 
 from dashboard.funnel import data as metrics
 from dashboard.data import Database
-from dashboard.core.contract import STAGE_NAMES
+from dashboard.core.contract import is_step
 from dashboard.funnel.domain import Filters, FunnelStep, kpi_status
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 
@@ -55,9 +55,7 @@ def funnel_kpis(database: Database, start: dt.date, end: dt.date, filters: Filte
 
 
 def _is_adjacent(step: FunnelStep) -> bool:
-    return step.previous_stage is not None and (
-        STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1
-    )
+    return is_step(step.previous_stage, step.stage)
 
 
 def kpi_actuals(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> dict[str, float | None]:

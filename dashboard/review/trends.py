@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard.funnel.domain import STAGE_COLUMNS, Filters, build_funnel
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
-from dashboard.core.contract import STAGE_NAMES
+from dashboard.core.contract import is_step
 
 TREND_COLUMNS = ["month_start", "kpi", "label", "rate", "target", "status"]
 
@@ -34,8 +34,7 @@ def monthly_rates(
         }
         steps = build_funnel(counts, tracked, filters, targets_by_month.get(month, {}), at_risk_band, linked=linked)
         for step in steps:
-            adjacent = step.previous_stage is not None and (
-                STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1)
+            adjacent = is_step(step.previous_stage, step.stage)
             if not adjacent:
                 continue
             kpi = STEP_RATE_KPIS[step.stage]

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.core import formatting
-from dashboard.core.contract import STAGE_LABELS, STAGE_NAMES
-from dashboard.funnel.domain import FunnelStep
+from dashboard.core.contract import STAGE_LABELS, is_step
+from dashboard.funnel.domain import FunnelStep, target_text
 from dashboard.review.attainment import run_rate_scenario
 from dashboard.review.headlines import day_label, headlines, month_texts
 from dashboard.review.data import MonthlyReview, is_filtered, month_label
@@ -126,14 +126,20 @@ def funnel_table(steps) -> pd.DataFrame:
             else step.note for step in steps  # "not tracked", "not split by team"
         ],
         "% of first": [formatting.pct(step.rate_from_first, 2, missing="") for step in steps],
-        "SLA target": [formatting.pct(step.target, missing="") for step in steps],
+        "SLA target": [target_text(step) for step in steps],
         "Status": [step.status or "" for step in steps],
     })
 
 
+def is_wide(steps) -> bool:
+    """Whether a funnel table names the stage a rate is measured from ("10.5 % of MQLs"): too wide
+    for half the page, so the month and the period tables go one under the other."""
+    return any(step.previous_stage is not None and not is_step(step.previous_stage, step.stage) for step in steps)
+
+
 def _rate_from_previous(step: FunnelStep) -> str:
     rate = formatting.pct(step.rate_from_previous)
-    if STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1:
+    if is_step(step.previous_stage, step.stage):
         return rate
     return f"{rate} of {STAGE_LABELS[step.previous_stage]}"
 

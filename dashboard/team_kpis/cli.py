@@ -81,14 +81,19 @@ def run_team(args: argparse.Namespace) -> int:
             print(title)
             for item in items:
                 actual, target = item["actual"], item["target"]
-                shown = (lambda v: "—" if v is None else (f"{v * 100:.1f} %" if item["unit"] == "rate" else f"{v:,.1f}"))
-                print(f"  {item['label']:<26} {shown(actual):>14}  target {shown(target):>14}  {item['status'] or ''}")
+                shown = (lambda v, missing: missing if v is None else (
+                    f"{v * 100:.1f} %" if item["unit"] == "rate" else f"{v:,.0f}" if item["unit"] == "count"
+                    else f"{v:,.1f}"))
+                # As the page shows them: no figure is "not tracked", never a bare dash that reads as nothing.
+                print(f"  {item['label']:<26} {shown(actual, NOT_TRACKED):>14}  target {shown(target, 'no target'):>14}  "
+                      f"{item['status'] or ''}")
     if "leaderboard" in payload:
         print(f"Leaderboard by {args.sort}")
+        touch = (lambda value: NOT_TRACKED) if "first_touch_within_rate" in data.untracked else _pct
         for row in payload["leaderboard"]:
             revenue = "—" if row["won_revenue"] is None else f"{row['won_revenue']:,.0f}"
             mqls, won = (formatting.count(row[key], missing=NOT_TRACKED) for key in ("mqls", "won_deals"))
             print(f"  {row['name'] or row['rep_id']:<20} {row['role'] or '':<4} MQLs {mqls:>5}  "
-                  f"first touch in SLA {_pct(row['first_touch_within_rate']):>8}  won {won:>4}  "
+                  f"first touch in SLA {touch(row['first_touch_within_rate']):>8}  won {won:>4}  "
                   f"revenue {revenue:>12}")
     return 0

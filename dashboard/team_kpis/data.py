@@ -24,7 +24,7 @@ from dashboard.review.attainment import month_end, quota_between, range_targets
 from dashboard.core.config import Config, Team, month_starts
 from dashboard.data import Database, date_range_params
 from dashboard.compliance.follow_up import summarise
-from dashboard.core.contract import STAGE_NAMES
+from dashboard.core.contract import STAGE_NAMES, is_step
 from dashboard.data import Catalog
 from dashboard.funnel.domain import Filters, build_funnel, counts_from_row, kpi_status, safe_ratio, win_rate
 from dashboard.review.kpi_values import KpiReading, funnel_kpis
@@ -245,8 +245,7 @@ def monthly_funnel_kpis(counts: pd.DataFrame, catalog: Catalog, filters: Filters
         values: dict[str, float | None] = {}
         for stage, kpi in STEP_RATE_KPIS.items():
             step = steps[stage]
-            adjacent = step.previous_stage is not None and (
-                STAGE_NAMES.index(step.stage) - STAGE_NAMES.index(step.previous_stage) == 1)
+            adjacent = is_step(step.previous_stage, step.stage)
             values[kpi] = step.rate_from_previous if adjacent else None
         for kpi, stage in (("sessions", "traffic"), ("leads", "lead"), ("mqls", "mql"), ("sqls", "sql")):
             values[kpi] = steps[stage].count

@@ -1,13 +1,14 @@
 -- Days from each earlier stage to the win, per segment and over all segments, for the deals
 -- won in the range: the lags the planner shows next to its plan.
--- Grain: one row per stage (lead, mql, sql, proposal) x segment, plus one row per stage with
+-- Grain: one row per stage (lead, mql, sql, opportunity, proposal) x segment, plus one row per stage with
 --   is_all_segments true (segment NULL) for all won deals together.
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive): when the deals were won;
 --   $channel, $segment, $team VARCHAR (NULL = all).
--- Sales-sourced deals (no lead) count at the proposal stage only. A stage dated after the win
--- is left out.
+-- Sales-sourced deals (no lead) count at the opportunity and proposal stages only (the
+-- opportunity stage is the deal's created_at; the planner reads it only where deals have no
+-- leads). A stage dated after the win is left out.
 with won_deals as (
-    select closed_at, proposal_at, lead_created_at, lead_mql_at, lead_sql_at, segment
+    select closed_at, created_at, proposal_at, lead_created_at, lead_mql_at, lead_sql_at, segment
     from funnel_deals
     where status = 'won'
         and closed_at >= $start
@@ -24,7 +25,9 @@ stage_dates as (
     union all
     select 3, 'sql', segment, lead_sql_at, closed_at from won_deals
     union all
-    select 4, 'proposal', segment, proposal_at, closed_at from won_deals
+    select 4, 'opportunity', segment, created_at, closed_at from won_deals
+    union all
+    select 5, 'proposal', segment, proposal_at, closed_at from won_deals
 ),
 
 lags as (

@@ -1,9 +1,9 @@
--- The deals behind a deal-stage count: proposals sent or deals won in the range, or the
--- pipeline open at the end of the range, with owner, dates and amount.
+-- The deals behind a deal-stage count: opportunities opened, proposals sent or deals won in the
+-- range, or the pipeline open at the end of the range, with owner, dates and amount.
 -- Grain: one row per deal.
--- Parameters: $stage VARCHAR ('proposal': proposal_at in the range; 'won': won with
---   closed_at in the range; 'pipeline': open at $end, i.e. created before it and still open
---   or closed later), $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
+-- Parameters: $stage VARCHAR ('opportunity': created_at in the range; 'proposal': proposal_at in
+--   the range; 'won': won with closed_at in the range; 'pipeline': open at $end, i.e. created
+--   before it and still open or closed later), $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all).
 with filtered_deals as (
     select *
@@ -23,6 +23,7 @@ chosen_deals as (
     select
         filtered_deals.*,
         case
+            when $stage = 'opportunity' and created_at >= $start and created_at < $end then 1
             when $stage = 'proposal' and proposal_at >= $start and proposal_at < $end then 1
             when $stage = 'won' and status = 'won' and closed_at >= $start and closed_at < $end then 1
             when $stage = 'pipeline' and created_at < $end and (status = 'open' or closed_at >= $end) then 1

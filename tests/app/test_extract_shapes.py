@@ -29,8 +29,8 @@ FIGURE_STAGES = {
     "mql_to_sql_rate": {"mql", "sql"}, "sql_to_proposal_rate": {"sql", "proposal"},
     "proposal_to_won_rate": {"proposal", "won"},
 }
-STAGE_OF_LABEL = {"Sessions": "traffic", "Leads": "lead", "MQLs": "mql", "SQLs": "sql", "Proposals": "proposal",
-                  "Won deals": "won"}
+STAGE_OF_LABEL = {"Sessions": "traffic", "Leads": "lead", "MQLs": "mql", "SQLs": "sql", "Opportunities": "opportunity",
+                  "Proposals": "proposal", "Won deals": "won"}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def zeros_of_untracked(payload, untracked: set[str], path: str = "") -> list[str
     return found
 
 
-DEAL_LABELS = {"Proposals", "Won deals"}
+DEAL_LABELS = {"Opportunities", "Proposals", "Won deals"}
 
 
 def rates_across_unlinked(funnel: dict) -> list[str]:
@@ -98,6 +98,28 @@ def rates_across_unlinked(funnel: dict) -> list[str]:
         if _is_number(row["rate_from_first"]) and not any(s["stage"] in DEAL_LABELS for s in stages[:position]):
             found.append(f"{row['stage']} as a share of {stages[0]['stage']}")
     return found
+
+
+def opportunity_stage_problems(funnel: dict, expected: bool) -> list[str]:
+    """An export whose deals have a created date and no leads starts its funnel at the
+    opportunities, counted; any other export has no opportunity stage at all (the SQL stage is
+    where its opportunities open), neither a count nor a "not tracked" row."""
+    rows = [row for row in funnel["stages"] if row["stage"] == "Opportunities"]
+    if not expected:
+        return [f"funnel: an opportunity stage where deals come from leads: {rows}"] if rows else []
+    if not rows or not _is_number(rows[0]["count"]) or rows[0]["count"] <= 0:
+        return [f"funnel: no opportunity count on an opportunity-only export: {rows}"]
+    counted = [row for row in funnel["stages"] if _is_number(row["count"])]
+    if counted[0]["stage"] not in ("Opportunities", "Sessions"):
+        return [f"funnel: starts at {counted[0]['stage']}, before the opportunities"]
+    won = next(row for row in funnel["stages"] if row["stage"] == "Won deals")
+    if won["measured_from"] not in ("Opportunities", "Proposals"):
+        return [f"funnel: won deals measured from {won['measured_from']}, not from the opportunities"]
+    return []
+
+
+def planned_stages(plan: dict) -> list[str]:
+    return [row.get("stage") for row in plan.get("stages", [])]
 
 
 def _is_number(value) -> bool:
@@ -121,6 +143,10 @@ def test_every_command_runs_and_shows_untracked_stages_as_null(name, shape_confi
             zeros = zeros_of_untracked(payload, set(shape.untracked))
             if zeros:
                 failures.append(f"{' '.join(argv[:1] + argv[3:])}: untracked as numbers: {zeros[:5]}")
+            if argv[0] == "funnel" and "--view" not in argv:
+                failures += opportunity_stage_problems(payload, shape.opportunity_stage)
+            if argv[0] == "plan" and shape.opportunity_stage and "Opportunities" not in planned_stages(payload):
+                failures.append(f"plan: does not plan from the opportunity stage ({planned_stages(payload)})")
             if argv[0] == "funnel" and not shape.deals_linked and rates_across_unlinked(payload):
                 failures.append(f"{' '.join(argv[:1] + argv[3:])}: rates across unlinked stages: "
                                 f"{rates_across_unlinked(payload)}")
@@ -138,7 +164,7 @@ def empty_charts(app: AppTest) -> list[str]:
     return empty
 
 
-PAGE_SHAPES = ["full", "deals_only", "closed_deals_only", "traffic_and_deals", "event_level_traffic",
+PAGE_SHAPES = ["full", "deals_only", "deals_only_with_created_dates", "closed_deals_only", "traffic_and_deals", "event_level_traffic",
                "leads_and_deals_without_touches", "no_leads_mql_at", "no_deals_amount"]
 
 

@@ -124,8 +124,12 @@ def test_traffic_and_deals_without_leads_give_no_rate_from_sessions_to_won(tmp_p
         database.close()
     # March: 200 + 300 + 50 sessions; D1, D2 and D4 won.
     assert funnel["traffic"].count == 550 and funnel["won"].count == 3
-    assert funnel["won"].previous_stage is None
-    assert funnel["won"].rate_from_previous is None and funnel["won"].rate_from_first is None
+    # The deals' funnel starts afresh at their opportunities (D1 03-06, D6 03-07, D3 03-21 opened
+    # in March), not at the sessions: won 3 of 3 opportunities, and nothing as a share of sessions.
+    assert funnel["opportunity"].count == 3 and funnel["opportunity"].previous_stage is None
+    assert funnel["opportunity"].rate_from_first is None
+    assert funnel["won"].previous_stage == "opportunity"
+    assert funnel["won"].rate_from_previous == 1.0 and funnel["won"].rate_from_first == 1.0
     assert not [rate for rate in plan_rates if rate.from_stage == "traffic"]
 
 

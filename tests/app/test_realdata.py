@@ -160,3 +160,49 @@ def test_the_funnel_page_shows_a_real_export(monkeypatch, config_name, won_deals
     assert (values["Won deals"], values["Won revenue"], values["Win rate"]) == (won_deals, won_revenue, win_rate)
     assert values["Proposals"] == "—"
     assert any("not tracked" in caption.value for caption in app.caption)
+
+
+# --- Maven's opportunity stage (issue 13, finding 6) ----------------------------------------
+# Counted with pandas on sales_pipeline.csv (parse_dates engage_date, close_date):
+#   d.engage_date.notna().sum()                                  -> 8,300 opportunities opened
+#   ((d.deal_stage == "Engaging") & d.engage_date.notna()).sum() -> 1,589 still open
+#   (d.deal_stage == "Prospecting").sum(), all without engage_date ->   500 open, undated
+
+
+def test_maven_funnel_starts_at_its_8300_opportunities_with_the_open_ones_counted(maven):
+    result = metrics.funnel(maven, *MAVEN_PERIOD)
+    steps = steps_by_stage(result)
+    assert steps["opportunity"].count == 8300
+    assert (result.open_opportunities, result.undated_open_opportunities) == (1589, 500)
+    # Won deals measured from the opportunities (no proposal stage): 4,238 / 8,300 = 51.06 %.
+    assert steps["won"].previous_stage == "opportunity"
+    assert steps["won"].rate_from_previous == pytest.approx(4238 / 8300)
+    # The SLA sets no opportunity → won target: no status rather than a judgement.
+    assert steps["won"].target is None and steps["won"].status is None
+    monthly = metrics.monthly_funnel(maven, *MAVEN_PERIOD)
+    assert monthly["opportunities"].sum() == 8300
+
+
+def test_maven_planner_plans_won_deals_from_the_opportunities(tmp_path):
+    from dashboard.planner.data import planner_inputs
+
+    # As of 30 Jun 2017 the trailing six months are Jan .. Jun 2017: 4,007 opportunities engaged
+    # and 1,785 deals won in them, 1,785 / 4,007 = 44.55 %; 4,007 / 6 = 667.8 opportunities a month.
+    # Months from engagement to the win, over deals won Jul 2016 .. Jun 2017: 0: 27.96 %,
+    # 1: 14.79 %, 2: 18.88 %, 3: 25.04 %, 4: 12.10 %, 5: 1.23 %.
+    text = (CONFIGS / "maven.toml").read_text(encoding="utf-8")
+    folder = (REALDATA / "maven-crm-sales-opportunities").as_posix()
+    text = text.replace('folder = "../../shared/realdata/maven-crm-sales-opportunities"',
+                        f'folder = "{folder}"\nas_of = 2017-06-30')
+    config = tmp_path / "maven_mid_year.toml"
+    config.write_text(text, encoding="utf-8")
+    database = Database(load_config(config))
+    try:
+        inputs = planner_inputs(database, trailing_months=6)
+    finally:
+        database.close()
+    rates = {(rate.from_stage, rate.stage): rate.observed for rate in inputs.rates}
+    assert rates == {("opportunity", "won"): pytest.approx(1785 / 4007)}
+    assert inputs.run_rate["opportunity"] == pytest.approx(4007 / 6)
+    shares = inputs.lags["opportunity"].shares
+    assert [round(share, 4) for share in shares] == [0.2796, 0.1479, 0.1888, 0.2504, 0.121, 0.0123]

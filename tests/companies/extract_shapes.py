@@ -36,7 +36,7 @@ BASE = {
               "CASE WHEN lead_id IS NULL THEN hash(deal_id) % 5 = 0 ELSE " + KEPT_LEADS + " END"),
     "reps": "SELECT * FROM '{sample}/reps.parquet'",
 }
-STAGES = ("traffic", "lead", "mql", "sql", "proposal", "won")
+STAGES = ("traffic", "lead", "mql", "sql", "opportunity", "proposal", "won")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class Shape:
     deals_linked: bool = True  # whether its deals carry the lead they came from
     data_extra: str = ""  # TOML lines for the [data] section
     table_extra: dict[str, str] = field(default_factory=dict)  # table -> TOML lines for [data.tables.<name>]
+    # Whether its funnel starts at the opportunity (deals with a created date and no leads to link).
+    opportunity_stage: bool = False
 
     def write(self, folder: Path) -> Path:
         """The shape's files in `folder` and its config beside them; returns the config path."""
@@ -77,7 +79,10 @@ def without(table: str, *columns: str) -> str:
 
 def _shape(name, tables, untracked=(), data_extra="", table_extra=None) -> Shape:
     deals_linked = "leads" in tables and "deals" in tables and tables["deals"] != without("deals", "lead_id")
-    return Shape(name, tables, frozenset(untracked), deals_linked, data_extra, table_extra or {})
+    deals = tables.get("deals", "")
+    dated = "EXCLUDE (created_at)" not in deals and (deals.startswith("SELECT *") or "created_at" in deals.split(" FROM ")[0])
+    opportunity_stage = bool(deals) and dated and not deals_linked
+    return Shape(name, tables, frozenset(untracked), deals_linked, data_extra, table_extra or {}, opportunity_stage)
 
 
 # The stage an optional column carries, when dropping it leaves the stage untracked.
@@ -108,8 +113,13 @@ def shapes() -> list[Shape]:
     deals_without_leads = without("deals", "lead_id")
     result += [
         # An opportunity-only CRM: deals with their reps, nothing before the opportunity.
+        # Its funnel starts at the opportunity (created_at): opportunities → proposals → won.
         _shape("deals_only", {"deals": deals_without_leads, "reps": BASE["reps"]},
                {"traffic", "lead", "mql", "sql"}),
+        # Deals only, with created dates and no proposal date (Maven's export): opportunities → won.
+        _shape("deals_only_with_created_dates",
+               {"deals": f"SELECT * EXCLUDE (proposal_at) FROM ({deals_without_leads})", "reps": BASE["reps"]},
+               {"traffic", "lead", "mql", "sql", "proposal"}, data_extra='stages_not_tracked = ["proposal"]'),
         # The same without an opportunity-open date: no stage durations at all.
         _shape("deals_only_undated_opportunities",
                {"deals": f"SELECT * EXCLUDE (created_at) FROM ({deals_without_leads})", "reps": BASE["reps"]},

@@ -35,6 +35,10 @@ def test_lag_months_count_won_deals_by_calendar_months_back_from_the_win(company
         ("sql", "SMB", 0): 1, ("sql", "SMB", 1): 1, ("sql", "SMB", 2): 1,
         # Proposals: D1 Mar → Mar 0, D6 Apr → Apr 0, D2 Feb → Mar 1; D4 (no lead, no segment) Feb → Mar 1.
         ("proposal", "SMB", 0): 2, ("proposal", "SMB", 1): 1, ("proposal", None, 1): 1,
+        # Opportunities (the deal's created_at): D1 Mar → Mar 0, D2 Jan → Mar 2, D6 Mar → Apr 1;
+        # D4 (no lead) Feb → Mar 1.
+        ("opportunity", "SMB", 0): 1, ("opportunity", "SMB", 1): 1, ("opportunity", "SMB", 2): 1,
+        ("opportunity", None, 1): 1,
     }
 
 
