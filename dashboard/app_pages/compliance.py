@@ -11,6 +11,7 @@ from dashboard.funnel.domain import rag_status
 from dashboard.compliance import cache as compliance_cache
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
+from dashboard.ui.figures import built_figure
 
 ALL_REPS = "All reps"
 
@@ -90,7 +91,7 @@ st.dataframe(
 )
 st.download_button("Download per rep, with each status's count (CSV)", csv_text(data.by_rep),
                    file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep")
-st.plotly_chart(compliance_charts.status_by_rep_figure(data.by_rep), key="status_by_rep_chart")
+st.plotly_chart(built_figure(compliance_charts.status_by_rep_figure, data.by_rep), key="status_by_rep_chart")
 st.markdown("**By team**")
 st.dataframe(
     formatting.as_percent_points(data.by_team, RATES).assign(owner_team=data.by_team["owner_team"].fillna("(no team)")),
@@ -214,7 +215,7 @@ st.download_button("Download these leads (CSV)", lambda frame=leads: csv_text(fr
                    file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
 
 st.subheader("Why it matters: response time and conversion")
-st.plotly_chart(compliance_charts.response_band_figure(data.bands), key="response_band_chart")
+st.plotly_chart(built_figure(compliance_charts.response_band_figure, data.bands), key="response_band_chart")
 st.caption(
     "Leads handed off in the range, grouped by working hours from hand-off to first touch; conversion as of the "
     "data's last day, so recent hand-offs have had less time to become SQLs and close: widen the date range in the "
@@ -236,7 +237,7 @@ else:
         "attempts = no response; fewer, but after the rule's days = not ready; none at all = handed back untouched; "
         "fewer and sooner = handed back early (outside the rule)."
     )
-    st.plotly_chart(compliance_charts.hand_back_figure(data.hand_back_reasons), key="hand_back_chart")
+    st.plotly_chart(built_figure(compliance_charts.hand_back_figure, data.hand_back_reasons), key="hand_back_chart")
     if (data.hand_backs["later_outcome"].astype(str) == "No later activity").all():
         st.caption(f"None of these leads has been handed off again, become an SQL or been won since, as of "
                    f"{data.as_of:%d %b %Y}.")

@@ -10,6 +10,7 @@ from dashboard.data_health.checks import ACCEPTED, CHECKS, ERROR, LAG_TOLERANCE_
 from dashboard.data_health.cache import current_report
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
+from dashboard.ui.figures import built_figure
 
 SHOW = {"all": "All findings", "errors": "Errors", "warnings": "Warnings"}
 ALL_TABLES = "All tables"
@@ -130,7 +131,7 @@ if report.tables:
         "Days behind as-of": st.column_config.TextColumn(alignment="right"),
     })
     if not report.monthly_rows.empty:
-        st.plotly_chart(health_charts.monthly_rows_figure(report.monthly_rows), key="monthly_rows_chart")
+        st.plotly_chart(built_figure(health_charts.monthly_rows_figure, report.monthly_rows), key="monthly_rows_chart")
         st.caption("A month an export skipped shows as a red ×; the as-of month is partial until it ends.")
         st.download_button("Download records per month (CSV)", csv_text(report.monthly_rows),
                            file_name="data_health_records_per_month.csv", mime="text/csv", key="download_monthly_rows")

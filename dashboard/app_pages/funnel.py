@@ -12,6 +12,7 @@ from dashboard.funnel import cache as cached
 from dashboard.ui.state import current_database
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
+from dashboard.ui.figures import built_figure
 
 VIEWS = {
     PERIOD: "Period: stage events that happened in the range",
@@ -70,8 +71,8 @@ for column, step in zip(columns, result.steps):
 
 if any(step.rate_from_previous is not None for step in result.steps):
     left, right = st.columns(2)
-    left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
-    right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart")
+    left.plotly_chart(built_figure(charts.funnel_figure, result.steps), key="funnel_chart")
+    right.plotly_chart(built_figure(charts.conversion_figure, result.steps), key="conversion_chart")
 else:
     st.info("No conversion to show: " + ("no records in this range." if nothing_found
                                          else "the extract tracks fewer than two stages of this funnel."))
@@ -124,7 +125,7 @@ else:
                               help="Most leads never become MQLs; leaving them out shows what sales did with the rest.")
     if from_hand_off:
         journey = journey.from_hand_off()
-    st.plotly_chart(charts.journey_figure(journey), key="journey_chart")
+    st.plotly_chart(built_figure(charts.journey_figure, journey), key="journey_chart")
     st.download_button("Download lead journey (CSV)", csv_text(journey.links.rename(columns={"source": "from", "target": "to"})),
                        file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
                        mime="text/csv", key="download_journey")
@@ -154,7 +155,7 @@ elif len(monthly) == 1:  # one point per line says nothing: the month's volumes 
                               ("won", "Won deals")) if column in monthly
     }), hide_index=True, key="monthly_table")
 else:
-    left.plotly_chart(charts.monthly_stages_figure(monthly), key="monthly_chart")
+    left.plotly_chart(built_figure(charts.monthly_stages_figure, monthly), key="monthly_chart")
 left.download_button("Download monthly volumes (CSV)", csv_text(monthly), file_name="funnel_by_month.csv",
                      mime="text/csv", key="download_monthly")
 durations = data.durations

@@ -15,6 +15,7 @@ from dashboard.planner import cache as planner_cache
 from dashboard.review import cache as review_cache
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
+from dashboard.ui.figures import built_figure
 from dashboard.ui.state import current_database
 
 VERDICT_BOXES = {
@@ -185,7 +186,7 @@ if planned:
         "rate) whose wins land in the plan's months, so it compares with the bars. The funnel must keep running after "
         "the plan's months for the next period's wins too."
     )
-    st.plotly_chart(planner_charts.schedule_figure(plan), key="plan_schedule_chart")
+    st.plotly_chart(built_figure(planner_charts.schedule_figure, plan), key="plan_schedule_chart")
     by_month = planner.schedule_frame(plan)
     shown = by_month.copy()
     shown["month_start"] = pd.to_datetime(shown["month_start"]).dt.strftime("%b %Y")
@@ -198,7 +199,7 @@ if planned:
     left, right = st.columns(2)
     with left:
         st.subheader("Gap to today's run rate")
-        st.plotly_chart(planner_charts.gap_figure(stage_table), key="plan_gap_chart")
+        st.plotly_chart(built_figure(planner_charts.gap_figure, stage_table), key="plan_gap_chart")
         expected = plan.expected_revenue_at_run_rate
         if expected is not None:
             gap = plan.revenue_gap
@@ -225,7 +226,7 @@ if planned:
         if sensitivity.empty:
             st.info("No rate to test: the plan has no month or no rate.")
         else:
-            st.plotly_chart(planner_charts.sensitivity_figure(sensitivity, currency), key="plan_sensitivity_chart")
+            st.plotly_chart(built_figure(planner_charts.sensitivity_figure, sensitivity, currency), key="plan_sensitivity_chart")
             best = sensitivity.iloc[0]
             sentence = (f"One point on **{best['step']}** brings the most by the end of the plan: "
                         f"+{formatting.money(best['revenue_per_point'], currency)}")

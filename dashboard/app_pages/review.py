@@ -19,6 +19,7 @@ from dashboard.review import cache as review_cache
 from dashboard.ui.state import current_database
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
+from dashboard.ui.figures import built_figure
 
 SHOWN_ROWS = 1_000
 
@@ -94,7 +95,7 @@ for note in review.notes:
 att = review.attainment
 if att is not None:
     left, right = st.columns([1, 1])
-    left.plotly_chart(review_charts.cumulative_figure(review), key="review_cumulative")
+    left.plotly_chart(built_figure(review_charts.cumulative_figure, review), key="review_cumulative")
     with right:
         table = review_view.forecast_table(review)
         if table is not None:
@@ -172,10 +173,10 @@ else:
 # Trends.
 st.subheader("Trends")
 if not review.trend.empty:
-    st.plotly_chart(review_charts.trend_figure(review.trend, review.month), key="review_trend")
+    st.plotly_chart(built_figure(review_charts.trend_figure, review.trend, review.month), key="review_trend")
 left, right = st.columns([1, 1])
 if not review.durations.empty:
-    left.plotly_chart(review_charts.durations_figure(review.durations, review.sales_cycle_target),
+    left.plotly_chart(built_figure(review_charts.durations_figure, review.durations, review.sales_cycle_target),
                       key="review_durations")
     right.markdown("**Median days between stages**")
     right.dataframe(review_view.durations_table(review), hide_index=True, key="review_durations_table")

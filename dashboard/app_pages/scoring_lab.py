@@ -15,6 +15,7 @@ from dashboard.scoring_lab import cache as lab_cache
 from dashboard.funnel.domain import latest_mature_range
 from dashboard.ui.state import current_database, is_default_range, use_range
 from dashboard.core.exports import csv_text
+from dashboard.ui.figures import built_figure
 
 selection = st.session_state.get("selection")
 st.title("Scoring lab")
@@ -226,7 +227,7 @@ st.caption(
 st.subheader("Trade-off across every threshold")
 current_curve = tracking.blank(scoring_lab.tradeoff(current_hist, bypass), data.untracked)
 proposed_curve = tracking.blank(scoring_lab.tradeoff(proposed_hist, bypass), data.untracked)
-st.plotly_chart(scoring_lab_charts.tradeoff_figure(current_curve, proposed_curve, base_definition.mql_threshold,
+st.plotly_chart(built_figure(scoring_lab_charts.tradeoff_figure, current_curve, proposed_curve, base_definition.mql_threshold,
                                                    threshold, rules_changed), key="lab_tradeoff_chart")
 st.download_button("Download trade-off (CSV)", csv_text(tracking.shown(proposed_curve, data.untracked)),
                    file_name="scoring_tradeoff.csv",
@@ -234,9 +235,9 @@ st.download_button("Download trade-off (CSV)", csv_text(tracking.shown(proposed_
 
 st.subheader("Month by month")
 left, right = st.columns(2)
-left.plotly_chart(scoring_lab_charts.load_figure(current.monthly, proposed.monthly, capacity), key="lab_load_chart")
+left.plotly_chart(built_figure(scoring_lab_charts.load_figure, current.monthly, proposed.monthly, capacity), key="lab_load_chart")
 if data.revenue_tracked:
-    right.plotly_chart(scoring_lab_charts.revenue_figure(proposed.monthly, formatting.CURRENCY_SYMBOLS.get(currency, "")),
+    right.plotly_chart(built_figure(scoring_lab_charts.revenue_figure, proposed.monthly, formatting.CURRENCY_SYMBOLS.get(currency, "")),
                        key="lab_revenue_chart")
 else:
     right.caption("Won revenue of the month's leads: not tracked (the extracts have no won amounts linked to leads).")

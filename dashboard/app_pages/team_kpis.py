@@ -13,6 +13,7 @@ from dashboard.team_kpis.data import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, s
 from dashboard.team_kpis import cache as team_cache
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
+from dashboard.ui.figures import built_figure
 from dashboard.ui.state import current_database
 
 FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
@@ -122,7 +123,7 @@ def trend_chart(trend, key: str) -> None:
     """The small multiples of the KPIs that have numbers; the untracked ones named in one line."""
     untracked = [KPIS[kpi].label for kpi in team_charts.not_drawn(trend)]
     if len(untracked) < trend["kpi"].nunique():
-        st.plotly_chart(team_charts.trend_figure(trend, currency), key=key)
+        st.plotly_chart(built_figure(team_charts.trend_figure, trend, currency), key=key)
     if untracked:
         st.caption(f"Not drawn, no month has a figure (not tracked by the extracts, or nothing to measure in the "
                    f"range): {', '.join(untracked)}.")
@@ -170,7 +171,7 @@ elif data.by_channel is not None:
     if "mqls" in data.untracked or data.by_channel.empty:
         st.caption("MQLs by channel: not tracked by the extracts, so not drawn.")
     else:
-        st.plotly_chart(team_charts.channel_figure(data.by_channel, channel_name), key="channel_chart")
+        st.plotly_chart(built_figure(team_charts.channel_figure, data.by_channel, channel_name), key="channel_chart")
     breakdown_columns = {
         "value": "Channel", "sessions": st.column_config.NumberColumn("Sessions", **count),
         "leads": st.column_config.NumberColumn("Leads", **count),
@@ -210,7 +211,7 @@ if data.by_team is not None:
     st.subheader("By sales team")
     st.caption("Each sales team on its own leads and deals, under the sidebar's channel and segment filters.")
     left, right = st.columns([1, 1])
-    left.plotly_chart(team_charts.team_revenue_figure(data.by_team, currency,
+    left.plotly_chart(built_figure(team_charts.team_revenue_figure, data.by_team, currency,
                                                       team.name if team.function == "sales" else None),
                       key="team_revenue_chart")
     team_columns = {

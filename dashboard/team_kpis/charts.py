@@ -30,7 +30,8 @@ def trend_figure(monthly: pd.DataFrame, currency: str = "USD", columns: int = 3)
     """One small chart per KPI: the monthly actual (markers coloured by status) and its target.
     A month the range covers only in part is drawn hollow. A KPI with no actual in any month (not
     tracked) gets no chart: `not_drawn` names them for the page's note."""
-    keys = [key for key in dict.fromkeys(monthly["kpi"]) if key not in set(not_drawn(monthly))]
+    untracked = set(not_drawn(monthly))
+    keys = [key for key in dict.fromkeys(monthly["kpi"]) if key not in untracked]
     rows = max(1, math.ceil(len(keys) / columns))
     labels = [monthly.loc[monthly["kpi"] == key, "label"].iloc[0] for key in keys]
     figure = make_subplots(rows=rows, cols=columns, subplot_titles=labels, vertical_spacing=0.16 if rows > 1 else 0.2,
