@@ -11,6 +11,9 @@ arrays until the end, when they are sorted by time and written.
 
 Scores follow the lead definition of the SLA version in force at each lead's `created_at`, read
 from the SLA config, so the dashboard's threshold pages see the same model the data was made with.
+
+Leads handed back to marketing have a later life (`reengage_recycled`): nurture brings some back
+as MQLs months later, and some of those convert, so "what happened since" a hand-back shows outcomes.
 """
 
 from __future__ import annotations
@@ -159,6 +162,13 @@ UNTOUCHED_RECYCLE_SHARE = 0.5
 PROPOSAL_LOGIT = -1.55
 WIN_LOGIT = -3.30
 LOST_WITHOUT_PROPOSAL_SHARE = 0.7
+# The later life of leads handed back to marketing: nurture re-engages some of them (the better
+# ones more often) a few months on, and they come back as MQLs, warmer than first time round.
+REENGAGE_LOGIT = -2.8
+REENGAGE_QUALITY_SLOPE = 0.6
+REENGAGE_MEDIAN_DAYS = 75.0
+REENGAGE_MIN_DAYS = 14.0
+REENGAGED_WARMTH = 0.2
 SALES_SOURCED_SHARE = 0.10
 SALES_SOURCED_QUALITY = 3.0
 # Opening pipeline: deals opened from OPENING_FIRST_DAY on that are still open on FIRST_DAY, in the
@@ -568,6 +578,27 @@ def work_mqls(rng, clock: WorkingClock, mql_at, sdr, quality, version, versions,
     )
 
 
+def reengage_recycled(rng, clock: WorkingClock, recycled_at, sdr, quality, versions, lead_numbers):
+    """Which recycled leads nurture brings back, when, and how their second hand-off goes.
+
+    Returns the rows (indexes into the arguments) that came back as MQLs by the as-of date, their
+    new hand-off times and the follow-up of that hand-off. The extract keeps one mql_at per lead,
+    so the new hand-off replaces the old one, later than its recycled_at (which is how a re-MQL is
+    recognised); it goes to the same SDR. A second hand-back is not recorded (the extract keeps one
+    recycled_at, the first, which "what happened since" explains); its touches still are.
+    """
+    size = len(recycled_at)
+    comes_back = rng.random(size) < sigmoid(REENGAGE_LOGIT + REENGAGE_QUALITY_SLOPE * quality)
+    delay_days = np.maximum(lognormal(rng, REENGAGE_MEDIAN_DAYS, 0.6, size), REENGAGE_MIN_DAYS)
+    re_mql_at = recycled_at + seconds_us(delay_days * 86_400)
+    rows = np.flatnonzero(comes_back & (re_mql_at <= AS_OF_END_US))
+    re_mql_at = re_mql_at[rows]
+    version = version_in_force(re_mql_at, versions)
+    work = work_mqls(rng, clock, re_mql_at, sdr[rows], quality[rows] + REENGAGED_WARMTH, version, versions,
+                     lead_numbers[rows])
+    return rows, re_mql_at, work
+
+
 def censor(times: np.ndarray) -> np.ndarray:
     """Events after the as-of date have not happened yet."""
     return np.where(times > AS_OF_END_US, NULL_TIME, times)
@@ -780,6 +811,7 @@ class LeadChunk:
     table: pa.Table
     touches: Touches
     deals: Deals
+    first_deals: int  # deals of first hand-offs (the rest come from re-engaged leads)
 
 
 def simulate_leads(rng, lead_numbers, created, channel, clock, versions, lead_digits) -> LeadChunk:
@@ -808,6 +840,23 @@ def simulate_leads(rng, lead_numbers, created, channel, clock, versions, lead_di
     deals = open_deals(
         rng, lead_numbers[sqls], created[sqls], sql_at[sqls], sdr[sqls], profile["segment"][sqls], quality[sqls]
     )
+    first_deals = len(deals.created_at)
+
+    # Drawn after everything above, from the same stream: the first lives are what they were.
+    recycled = np.flatnonzero(recycled_at != NULL_TIME)
+    rows, re_mql_at, again = reengage_recycled(
+        rng, clock, recycled_at[recycled], sdr[recycled], quality[recycled], versions, lead_numbers[recycled])
+    back = recycled[rows]
+    mql_at[back] = re_mql_at
+    sql_at[back] = censor(again.sql_at)
+    disqualified_at[back] = censor(again.disqualified_at)
+    re_sqls = back[sql_at[back] != NULL_TIME]
+    # A re-engaged deal's cycle starts at the new hand-off, not at the lead's old creation date.
+    later_deals = open_deals(rng, lead_numbers[re_sqls], mql_at[re_sqls], sql_at[re_sqls], sdr[re_sqls],
+                             profile["segment"][re_sqls], quality[re_sqls] + REENGAGED_WARMTH)
+    deals = Deals.concat([deals, later_deals])
+    touches = Touches(*(np.concatenate([getattr(work.touches, f), getattr(again.touches, f)])
+                        for f in Touches.__dataclass_fields__))
 
     table = contract_table(
         "leads",
@@ -832,7 +881,7 @@ def simulate_leads(rng, lead_numbers, created, channel, clock, versions, lead_di
             "owner_id": label_array(sdr, REP_IDS, valid=is_mql),
         },
     )
-    return LeadChunk(table, work.touches, deals)
+    return LeadChunk(table, touches, deals, first_deals)
 
 
 def parquet_writer(path: Path, table: str, sort_column: str) -> pq.ParquetWriter:
@@ -911,6 +960,7 @@ def generate(
 
     touch_parts: list[Touches] = []
     deal_parts: list[Deals] = []
+    first_deals = 0
     with parquet_writer(out_dir / "leads.parquet", "leads", "created_at") as writer:
         for chunk, start in enumerate(range(0, leads, CHUNK_SIZE)):
             rows_in_chunk = slice(start, start + CHUNK_SIZE)
@@ -927,13 +977,16 @@ def generate(
             writer.write_table(result.table, row_group_size=ROW_GROUP_SIZE)
             touch_parts.append(result.touches)
             deal_parts.append(result.deals)
+            first_deals += result.first_deals
     rows["leads"] = leads
     del created, channel
 
     lead_deals = Deals.concat(deal_parts)
-    sourced_count = round(len(lead_deals.created_at) * SALES_SOURCED_SHARE / (1 - SALES_SOURCED_SHARE))
+    # Sized on the deals of first hand-offs: re-engaged leads add deals on top of a sales-sourced
+    # and opening pipeline that does not depend on marketing's nurture.
+    sourced_count = round(first_deals * SALES_SOURCED_SHARE / (1 - SALES_SOURCED_SHARE))
     sourced = sales_sourced_deals(random_stream(seed, SALES_SOURCED_STREAM), sourced_count, clock)
-    window_deals = len(lead_deals.created_at) + sourced_count
+    window_deals = first_deals + sourced_count
     opening = opening_deals(random_stream(seed, OPENING_STREAM), window_deals)
     all_deals = deals_table(Deals.concat([opening, lead_deals, sourced]), lead_digits)
     rows["deals"] = write_whole(out_dir / "deals.parquet", all_deals, "created_at")

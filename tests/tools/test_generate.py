@@ -57,7 +57,7 @@ def full_db(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     out = tmp_path_factory.mktemp("full")
     generate(out, leads=DEFAULT_LEADS, seed=7)
     con = duckdb.connect()
-    for table in ("deals", "reps"):
+    for table in ("leads", "deals", "reps"):
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{out / (table + '.parquet')}')")
     return con
 
@@ -152,14 +152,18 @@ def test_no_event_outside_the_window(db):
 
 def test_lead_events_are_in_order(db):
     assert rows_where(db, "leads", "mql_at < created_at") == 0
-    for column in ("sql_at", "recycled_at", "disqualified_at"):
+    for column in ("sql_at", "disqualified_at"):
         assert rows_where(db, "leads", f"{column} IS NOT NULL AND ({column} < mql_at OR mql_at IS NULL)") == 0
+    # A re-engaged lead's hand-off replaces the first: its recycled_at is the earlier one.
+    assert rows_where(db, "leads", "recycled_at IS NOT NULL AND (mql_at IS NULL OR recycled_at < created_at)") == 0
     assert rows_where(db, "leads", "(mql_at IS NULL) <> (owner_id IS NULL)") == 0
 
 
 def test_touches_follow_hand_off_by_the_owner(db):
     touched_leads = "touches t JOIN leads l USING (lead_id)"
-    assert rows_where(db, touched_leads, "t.touched_at < l.mql_at OR l.mql_at IS NULL") == 0
+    # Touches before a re-MQL are those of the first hand-off, which ended with the recycle.
+    first_life = "l.recycled_at < l.mql_at AND t.touched_at <= l.recycled_at"
+    assert rows_where(db, touched_leads, f"(t.touched_at < l.mql_at AND NOT ({first_life})) OR l.mql_at IS NULL") == 0
     assert rows_where(db, touched_leads, "t.rep_id <> l.owner_id") == 0
     assert scalar(db, "SELECT count(*) FROM touches t ANTI JOIN leads l USING (lead_id)") == 0
     kinds = {row[0] for row in db.execute("SELECT DISTINCT kind FROM touches").fetchall()}
@@ -290,3 +294,21 @@ def test_segments_channels_and_follow_up_look_realistic(db):
     cycle = scalar(db, """SELECT median(date_diff('day', l.created_at, d.closed_at))
                           FROM deals d JOIN leads l USING (lead_id) WHERE d.status = 'won'""")
     assert 45 <= cycle <= 110
+
+
+def test_recycled_leads_have_a_later_life(full_db):
+    """Nurture brings some recycled leads back as MQLs months later; some of those convert."""
+    recycled, re_mql, later_sql, later_won, soonest_days = full_db.execute("""
+        SELECT count(*), count(*) FILTER (mql_at > recycled_at), count(*) FILTER (sql_at > recycled_at),
+               count(*) FILTER (won.lead_id IS NOT NULL),
+               min(date_diff('day', recycled_at, mql_at)) FILTER (mql_at > recycled_at)
+        FROM leads
+        LEFT JOIN (SELECT lead_id, closed_at FROM deals WHERE status = 'won') won USING (lead_id)
+        WHERE recycled_at < TIMESTAMP '2026-05-01'""").fetchone()
+    assert 0.08 <= re_mql / recycled <= 0.25, (re_mql, recycled)
+    assert 0.25 <= later_sql / re_mql <= 0.55, (later_sql, re_mql)
+    assert later_won >= 10
+    assert soonest_days >= 14
+    # Their later deals open after the new hand-off and are won after the recycle.
+    assert scalar(full_db, """SELECT count(*) FROM deals d JOIN leads l USING (lead_id)
+                              WHERE l.mql_at > l.recycled_at AND (d.created_at < l.sql_at OR d.closed_at <= l.recycled_at)""") == 0
