@@ -69,6 +69,7 @@ st.markdown(f":material/gavel: {review.sla_statement}")
 # Headlines: the meeting starts from facts, never from a figure a data-health finding undermines.
 health = report_for_page()
 notes = health_notes(health.tables, review.cutoff) if health is not None else health_notes((), review.cutoff)
+review = review_view.judged_with_health(review, notes)
 lines = review_view.trusted_headlines(review, notes.undermined)
 if lines:
     with st.container(border=True):

@@ -32,6 +32,7 @@ from dashboard.review.view import (
     forecast_notes,
     forecast_table,
     funnel_table,
+    judged_with_health,
     period_months_table,
     scorecard_table,
     subtitle,
@@ -205,6 +206,7 @@ def render_report(review: MonthlyReview, health=None, paper: str | None = None) 
         f"<p>{_e(review.sla_statement)}</p>",
     ]
     notes = health_notes(health.tables if health is not None else (), review.cutoff)
+    review = judged_with_health(review, notes)
     warnings = "".join(f'<p class="health-note">{_e(note)}</p>' for note in notes.notes)
     lines = trusted_headlines(review, notes.undermined)
     if lines:

@@ -4,7 +4,7 @@ same words and numbers. Pure: no Streamlit here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -14,6 +14,7 @@ from dashboard.funnel.domain import FunnelStep, target_text
 from dashboard.review.attainment import run_rate_scenario
 from dashboard.review.headlines import day_label, headlines, month_texts
 from dashboard.review.data import MonthlyReview, is_filtered, month_label
+from dashboard.review.health import STAGE_RATE_KPIS, HealthNotes, undermined_reason
 from dashboard.review.scorecard import OWNER_LABELS, ScorecardRow
 from dashboard.core.exports import csv_text
 
@@ -176,6 +177,32 @@ def trusted_headlines(review: MonthlyReview, undermined: frozenset[str] | set[st
     att = None if "won_revenue" in undermined else review.attainment
     return headlines(*month_texts(review.month, review.cutoff), att, rows, review.currency,
                      review.filters.describe() if is_filtered(review.filters) else "")
+
+
+def judged_with_health(review: MonthlyReview, notes: HealthNotes) -> MonthlyReview:
+    """The review with no traffic light on a figure a data-health finding undermines: such a KPI's
+    or funnel stage's status reads "n/a" with the finding as its reason, and the scorecard's note
+    says the figure is incomplete. The figures themselves stay, next to the finding."""
+    if not notes.undermined:
+        return review
+
+    def row(item: ScorecardRow) -> ScorecardRow:
+        if item.key not in notes.undermined or item.actual is None:  # not tracked stays "not tracked"
+            return item
+        reason = undermined_reason(notes, item.key)
+        if item.status is None:
+            return replace(item, note=reason)
+        return replace(item, status="n/a", status_reason=reason, note=reason)
+
+    def step(item: FunnelStep) -> FunnelStep:
+        key = STAGE_RATE_KPIS.get(item.stage)
+        if item.status is None or key not in notes.undermined:
+            return item
+        return replace(item, status="n/a", status_reason=undermined_reason(notes, key))
+
+    return replace(review, scorecard=tuple(map(row, review.scorecard)),
+                   funnel_month=tuple(map(step, review.funnel_month)),
+                   funnel_period=tuple(map(step, review.funnel_period)))
 
 
 def forecast_notes(review: MonthlyReview) -> list[str]:
