@@ -235,7 +235,9 @@ else:
         f"**{recycled:,}** leads recycled and **{len(data.hand_backs) - recycled:,}** disqualified in the range. "
         "The reason follows from the data and the recycle rule in force at hand-off: at least the rule's number of "
         "attempts = no response; fewer, but after the rule's days = not ready; none at all = handed back untouched; "
-        "fewer and sooner = handed back early (outside the rule)."
+        "fewer and sooner = handed back early (outside the rule). A lead handed off again since keeps only its new "
+        "hand-off date, so its days with sales count from its first touch: the rule's days or more = not ready, "
+        "fewer = hand-off date unknown."
     )
     st.plotly_chart(built_figure(compliance_charts.hand_back_figure, data.hand_back_reasons), key="hand_back_chart")
     if (data.hand_backs["later_outcome"].astype(str) == "No later activity").all():

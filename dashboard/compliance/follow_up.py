@@ -44,6 +44,7 @@ RESPONSE_BANDS = ("under 1 h", "1-4 h", "4-24 h", "24 h or more", NEVER_TOUCHED)
 DISQUALIFIED = "Disqualified"
 UNTOUCHED_HAND_BACK = "Handed back untouched"
 EARLY_HAND_BACK = "Handed back early"
+HAND_OFF_UNKNOWN = "Handed back, hand-off date unknown"
 WON_LATER, SQL_LATER, RE_MQL, NO_LATER_ACTIVITY = "Won later", "Became SQL later", "Re-MQL'd", "No later activity"
 LATER_OUTCOMES = (WON_LATER, SQL_LATER, RE_MQL, NO_LATER_ACTIVITY)
 # Column of `hand_back_reasons` counting each later outcome.
@@ -384,6 +385,9 @@ def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule])
     disqualified; handed back untouched (no attempt before); no response after K attempts
     (at least `no_response_attempts` attempts); not ready after D days (fewer attempts, at least
     `not_ready_after_days` after hand-off); handed back early (fewer attempts, sooner).
+    When a later re-MQL replaced the hand-off date, the first touch before the exit stands in for it
+    (the hand-off came before it, so the days in sales are at least that many): at least D days from it
+    is not ready; fewer cannot be told from early, and the reason says the hand-off date is unknown.
     Later outcome, the furthest reached: won later, became SQL later, re-MQL'd, no later activity.
     """
     frame = hand_backs.reset_index(drop=True).copy()
@@ -392,13 +396,20 @@ def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule])
     by_name = {rule.sla_name: rule for rule in rules}
     attempts_rule = names.map(lambda n: by_name[n].no_response_attempts if n else np.nan).astype(float)
     days_rule = names.map(lambda n: by_name[n].not_ready_after_days if n else np.nan).astype(float)
-    days_in_sales = (pd.to_datetime(frame["exit_at"]) - pd.to_datetime(frame["handed_off_at"])).dt.total_seconds() / 86_400
+    exit_at = pd.to_datetime(frame["exit_at"])
+    days_in_sales = (exit_at - pd.to_datetime(frame["handed_off_at"])).dt.total_seconds() / 86_400
+    hand_off_unknown = frame["handed_off_at"].isna()
+    first_touch = pd.to_datetime(frame["first_touch_at"]) if "first_touch_at" in frame else pd.Series(pd.NaT, index=frame.index)
+    days_at_least = (exit_at - first_touch).dt.total_seconds() / 86_400
     attempts = frame["attempts_before_exit"].astype(int)
     no_response = [f"No response after {int(k)} attempts" if k == k else "No response" for k in attempts_rule]
     not_ready = [f"Not ready after {int(d)} days" if d == d else "Not ready" for d in days_rule]
+    not_ready_rows = (days_in_sales >= days_rule) | (hand_off_unknown & (days_at_least >= days_rule))
     reason = np.select(
-        [frame["exit_kind"] == "disqualified", attempts == 0, attempts >= attempts_rule, days_in_sales >= days_rule],
-        [DISQUALIFIED, UNTOUCHED_HAND_BACK, np.array(no_response, dtype=object), np.array(not_ready, dtype=object)],
+        [frame["exit_kind"] == "disqualified", attempts == 0, attempts >= attempts_rule, not_ready_rows,
+         hand_off_unknown],
+        [DISQUALIFIED, UNTOUCHED_HAND_BACK, np.array(no_response, dtype=object), np.array(not_ready, dtype=object),
+         HAND_OFF_UNKNOWN],
         EARLY_HAND_BACK,
     )
     later = np.select(

@@ -46,7 +46,8 @@ exits as (
 ),
 
 -- Attempts count from the hand-off to the exit; when the hand-off is not known (no mql_at, or
--- a later re-MQL replaced it) from the lead's creation. The lower bound also lets DuckDB skip
+-- a later re-MQL replaced it) from the lead's creation. The first of them bounds the unknown
+-- hand-off from above (a lead is touched after it is handed off). The lower bound also lets DuckDB skip
 -- the touches older than every exit's lead.
 exit_windows as (
     select
@@ -57,7 +58,7 @@ exit_windows as (
 ),
 
 attempts_before_exit as (
-    select exit_windows.lead_id, count(*) as attempts_before_exit
+    select exit_windows.lead_id, count(*) as attempts_before_exit, min(touches.touched_at) as first_touch_at
     from exit_windows
     inner join touches
         on touches.lead_id = exit_windows.lead_id
@@ -95,6 +96,7 @@ final as (
         exits.exit_at,
         case when exits.mql_at <= exits.exit_at then exits.mql_at end as handed_off_at,
         coalesce(attempts_before_exit.attempts_before_exit, 0) as attempts_before_exit,
+        attempts_before_exit.first_touch_at,
         exits.mql_at > exits.exit_at and exits.mql_at < $as_of_end as is_re_mql,
         case when exits.sql_at > exits.exit_at and exits.sql_at < $as_of_end then exits.sql_at end
             as sql_after_exit_at,

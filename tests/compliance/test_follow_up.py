@@ -17,6 +17,7 @@ from dashboard.compliance.follow_up import (
     NEVER_TOUCHED,
     STILL_OPEN,
     FollowUpRule,
+    classify_hand_backs,
     evaluate_follow_up,
     never_touched_note,
     split_overdue,
@@ -178,7 +179,9 @@ def test_hand_back_reasons_and_what_happened_later(june):
         "L10": "Handed back untouched",
         "L14": "No response after 3 attempts",  # 3 touches in April before the 06-02 recycle
         "L15": "Not ready after 30 days",  # 1 touch, recycled 44 days after hand-off
-        "L16": "Handed back early",  # 2 touches in May, hand-off date unknown (re-MQL'd since)
+        # 2 touches from 05-20, recycled 06-04: at least 15 days in sales, the hand-off date unknown (re-MQL'd
+        # since), so neither "not ready after 30 days" nor "early" can be told
+        "L16": "Handed back, hand-off date unknown",
     }
     assert backs.loc["L15", "days_in_sales"] == pytest.approx(44.0)
     assert backs["later_outcome"].astype(str).to_dict() == {
@@ -278,3 +281,24 @@ def test_never_touched_is_reconciled_with_the_overdue_list(june):
     assert note.startswith("Never touched (4) counts every hand-off whose first-touch deadline passed")
     assert "3 are still with sales (overdue now) and 1 have since been converted" in note
     assert "The 1 untouched leads still within their deadline" in note
+
+
+def test_a_re_mqld_lead_whose_hand_off_date_is_lost_is_judged_from_its_first_touch():
+    """A re-MQL replaces the lead's hand-off date: the first touch before the hand-back stands in for
+    it (the hand-off came before), so at least the rule's days from it is "not ready"; fewer cannot be
+    told from "early", and the reason says so instead of calling it early."""
+    rule = FollowUpRule("V", dt.date(2026, 1, 1), dt.date(2026, 12, 31), 4, 2, 10,
+                        WorkingCalendar("UTC", dt.time(9), dt.time(17)), 3, 30)
+    backs = pd.DataFrame({
+        "lead_id": ["A", "B", "C"], "exit_kind": "recycled",
+        "exit_at": pd.to_datetime(["2026-03-05 10:00", "2026-03-05 10:00", "2026-03-05 10:00"]),
+        "handed_off_at": pd.to_datetime([None, None, "2026-02-20 10:00"]),
+        # A: first touch 32 days before the recycle; B: 10 days; C: hand-off known, 13 days in sales
+        "first_touch_at": pd.to_datetime(["2026-02-01 10:00", "2026-02-23 10:00", "2026-02-20 12:00"]),
+        "attempts_before_exit": [2, 2, 2],
+        "is_re_mql": [True, True, False], "sql_after_exit_at": pd.NaT, "won_after_exit_at": pd.NaT,
+    })
+    classified = classify_hand_backs(backs, [rule]).set_index("lead_id")
+    assert classified["reason"].to_dict() == {
+        "A": "Not ready after 30 days", "B": "Handed back, hand-off date unknown", "C": "Handed back early"}
+    assert pd.isna(classified.loc["A", "days_in_sales"]) and classified.loc["C", "days_in_sales"] == pytest.approx(13.0)
