@@ -181,6 +181,9 @@ if not review.durations.empty:
                       key="review_durations")
     right.markdown("**Median days between stages**")
     right.dataframe(review_view.durations_table(review), hide_index=True, key="review_durations_table")
+if review.trend.empty and review.durations.empty:
+    st.caption("No trend to draw: the extracts track no two consecutive funnel stages to take a monthly rate "
+               "between, and no dated stage-to-stage step to time.")
 
 # Downloads: the data behind each section, and the whole review as one HTML file.
 st.subheader("Downloads")

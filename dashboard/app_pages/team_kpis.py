@@ -193,10 +193,14 @@ elif data.by_channel is not None:
     st.subheader("By segment")
     segment_name = functools.partial(selection.config.display_name, "segment")
     segment_table, segment_columns = shown(data.by_segment, {**breakdown_columns, "value": "Segment"}, segment_name)
-    st.dataframe(segment_table, hide_index=True, key="segment_table",
-                 column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
-                 column_config=segment_columns)
-    if "won_deals" not in data.untracked:
+    segments_tracked = current_database().catalog.has("leads", "segment")
+    if segments_tracked:
+        st.dataframe(segment_table, hide_index=True, key="segment_table",
+                     column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
+                     column_config=segment_columns)
+    else:  # one "(none)" row holding every lead says nothing
+        st.caption("Segment: not tracked by the extracts (map leads.segment to split by it).")
+    if segments_tracked and "won_deals" not in data.untracked:
         segment_won = int(pd.to_numeric(data.by_segment["won_deals"], errors="coerce").fillna(0).sum())
         channel_won = int(pd.to_numeric(data.by_channel["won_deals"], errors="coerce").fillna(0).sum())
         st.caption(f"Counting basis: won deals count through their lead's segment ({segment_won:,} here"

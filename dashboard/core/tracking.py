@@ -13,7 +13,8 @@ from typing import Iterable
 import pandas as pd
 
 NOT_TRACKED = "not tracked"
-# Beyond the funnel stages: deal amounts of won deals, both outcomes (won and lost), touches.
+# Beyond the funnel stages: deal amounts of won deals, both outcomes (won and lost), touches, and a
+# "table.column" the figure reads directly (a lead's recycled_at).
 REVENUE, OUTCOMES = "revenue", "outcomes"
 TOUCHES = "touches"  # the touches extract (follow-up compliance)
 
@@ -38,7 +39,8 @@ FIGURE_NEEDS: dict[str, frozenset[str]] = {
         "sql_to_proposal_rate": {"sql", "proposal"},
         "proposal_to_won_rate": {"proposal", "won"},
         "mql_to_won_rate": {"mql", "won"},
-        "recycle_rate": {"mql"},
+        "recycle_rate": {"mql", "leads.recycled_at"},
+        "recycled": {"mql", "leads.recycled_at"},
         # Follow-up compliance follows the MQLs handed to sales through the touches: without either
         # there is nothing to measure.
         "first_touch_within_rate": {"mql", TOUCHES},
@@ -47,7 +49,8 @@ FIGURE_NEEDS: dict[str, frozenset[str]] = {
         "attempts_met_rate": {"mql", TOUCHES},
         "min_attempts_met_rate": {"mql", TOUCHES},
         "never_touched": {"mql", TOUCHES},
-        "disqualified_rate": {"mql"},
+        "disqualified_rate": {"mql", "leads.disqualified_at"},
+        "disqualified": {"mql", "leads.disqualified_at"},
         # The scoring lab's outcomes of re-scored leads (scoring_lab.py).
         "sqls_observed": {"sql"},
         "sqls_estimated": {"sql"},

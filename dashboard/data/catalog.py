@@ -70,6 +70,9 @@ class Catalog:
             return self.outcomes_tracked
         if need == TOUCHES:
             return self.has("touches")
+        if "." in need:
+            table, column = need.split(".", 1)
+            return self.has(table, column)
         return self.stage_tracked(need)
 
     def untracked(self, figures) -> list[str]:

@@ -143,7 +143,7 @@ def durations_figure(durations: pd.DataFrame, sales_cycle_target: float | None) 
                          annotation_text=f"sales-cycle target {sales_cycle_target:.0f} d",
                          annotation_position="top left")
     figure.update_layout(
-        title="Median days between stages, by the month the later stage was reached", height=360, margin=MARGIN,
+        title="Median days between stages, by month reached", height=360, margin=MARGIN,
         yaxis={"title": "days", "rangemode": "tozero"}, xaxis={"tickformat": "%b\n%Y"},
         legend={"orientation": "h", "y": -0.2},
     )
