@@ -43,7 +43,11 @@ def test_the_maven_draft_counts_4238_won_deals_worth_10005534(tmp_path, capsys):
     database = drafted(tmp_path, "maven-crm-sales-opportunities")
     try:
         revenue = metrics.revenue_summary(database, *EVERYTHING)
+        steps = {step.stage: step for step in metrics.funnel(database, *EVERYTHING).steps}
     finally:
         database.close()
     assert (revenue.won_deals, revenue.lost_deals, revenue.won_revenue) == (4238, 2473, 10_005_534)
+    # The draft maps engage_date as deals.created_at: the funnel starts at the 8,300 engaged
+    # opportunities (8,800 rows less the 500 Prospecting rows with no engage_date).
+    assert steps["opportunity"].count == 8300 and steps["won"].previous_stage == "opportunity"
     capsys.readouterr()
