@@ -301,7 +301,9 @@ with right:
         st.info("No won deal with dated earlier stages in the last year: volumes are placed in the month of the win.")
     else:
         st.markdown("**Days from each stage to the win** (won deals of the last year)")
-        if not deals_from_leads:  # no segments without leads: the per-segment rows repeat the total
+        # Without leads, or leads without a segment, the per-segment rows only repeat the total.
+        by_segment = deals_from_leads and current_database().catalog.has("leads", "segment")
+        if not by_segment:
             lag_days = lag_days[lag_days["is_all_segments"]].reset_index(drop=True)
         lag_table = pd.DataFrame({
             "From": [STAGE_LABELS[s] for s in lag_days["stage"]],
@@ -311,7 +313,7 @@ with right:
             "Median days": lag_days["median_days"].round(0),
             "75th pct days": lag_days["p75_days"].round(0),
         })
-        st.dataframe(lag_table if deals_from_leads else lag_table.drop(columns="Segment"), hide_index=True,
+        st.dataframe(lag_table if by_segment else lag_table.drop(columns="Segment"), hide_index=True,
                      height=min(280, 35 * (len(lag_table) + 1) + 3))
 
 downloads = st.columns(3)
