@@ -8,10 +8,13 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.cli_options import date_arg, open_database
 from dashboard.core.config import DEFAULT_CONFIG_PATH
 from dashboard.funnel import data as metrics
-from dashboard.core.contract import OPPORTUNITY
+from dashboard.core import formatting
+from dashboard.core.contract import OPPORTUNITY, STAGE_LABELS
 from dashboard.funnel.domain import Filters, funnel_frame, opportunity_note
 
 
@@ -26,6 +29,20 @@ def add_command(commands) -> None:
     parser.add_argument("--team")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run_funnel)
+
+
+def funnel_text(steps) -> pd.DataFrame:
+    """The funnel as a terminal reads it: whole counts with separators, rates in per cent, and the
+    reason in place of a count or rate the data cannot give ("not tracked"), never NaN."""
+    return pd.DataFrame({
+        "Stage": [step.label for step in steps],
+        "Count": [formatting.count(step.count, missing=step.note or "not tracked") for step in steps],
+        "% of previous": [formatting.pct(step.rate_from_previous, missing="") for step in steps],
+        "measured from": [STAGE_LABELS[step.previous_stage] if step.previous_stage else "" for step in steps],
+        "% of first": [formatting.pct(step.rate_from_first, 2, missing="") for step in steps],
+        "SLA target": [formatting.pct(step.target, missing="") for step in steps],
+        "Status": [step.status or "" for step in steps],
+    })
 
 
 def run_funnel(args: argparse.Namespace) -> int:
@@ -59,7 +76,7 @@ def run_funnel(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
     else:
         print(f"{args.view} funnel {start} .. {end} ({sla.name}, data as of {as_of})")
-        print(funnel_frame(result.steps).to_string(index=False))
+        print(funnel_text(result.steps).to_string(index=False))
         note = opportunity_note(result.steps_count(OPPORTUNITY), result.open_opportunities,
                                 result.undated_open_opportunities)
         if note:
