@@ -12,6 +12,7 @@ from dashboard.compliance import cache as compliance_cache
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
+from dashboard.ui import tables
 
 ALL_REPS = "All reps"
 
@@ -83,7 +84,7 @@ count_columns = {  # 1,112 as on the cards
 st.subheader("By rep")
 by_rep = formatting.as_percent_points(data.by_rep, RATES).assign(
     rep=[formatting.rep_label(n, i) for n, i in zip(data.by_rep["owner_name"], data.by_rep["owner_id"])])
-st.dataframe(
+tables.dataframe(
     by_rep, hide_index=True, key="by_rep_table",
     column_order=["rep", "owner_team", "handed_off", "first_touch_within_rate", "median_hours_to_first_touch",
                   "p90_hours_to_first_touch", "attempts_met_rate", "never_touched", "overdue_now"],
@@ -93,7 +94,7 @@ st.download_button("Download per rep, with each status's count (CSV)", csv_text(
                    file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep")
 st.plotly_chart(built_figure(compliance_charts.status_by_rep_figure, data.by_rep), key="status_by_rep_chart")
 st.markdown("**By team**")
-st.dataframe(
+tables.dataframe(
     formatting.as_percent_points(data.by_team, RATES).assign(owner_team=data.by_team["owner_team"].fillna("(no team)")),
     hide_index=True, key="by_team_table",
     column_order=["owner_team", "handed_off", "first_touch_within_rate", "median_hours_to_first_touch",
@@ -148,7 +149,7 @@ def overdue_table(frame: pd.DataFrame, key: str) -> None:
         "Days": frame["days_since_hand_off"],
         "Hours overdue": frame["hours_overdue"],
     })
-    st.dataframe(shown, hide_index=True, key=key, column_config={
+    tables.dataframe(shown, hide_index=True, key=key, column_config={
         "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM, HH:mm"),
         "Days": st.column_config.NumberColumn(help="Calendar days since hand-off"),
         "Hours overdue": st.column_config.NumberColumn(format="%.1f", help="Working hours past the first-touch "
@@ -199,15 +200,16 @@ listed = pd.DataFrame({
     "Owner": [formatting.rep_label(n, i) for n, i in zip(latest["owner_name"], latest["owner_id"])],
     "Status": latest["status"].astype(str),
     "Handed off": business_time(latest["mql_at"], timezone),
-    "Hours to first touch": latest["hours_to_first_touch"],
+    # A lead not touched yet has no hours to first touch: it reads "not yet", never a blank "None".
+    "Hours to first touch": [formatting.hours(value, missing="not yet") for value in latest["hours_to_first_touch"]],
     "Attempts in window": latest["attempts_in_window"],
     "Attempts needed": latest["min_attempts"],
-    "Channel": latest["channel"],
+    "Channel": [selection.config.display_name("channel", value) for value in latest["channel"]],
     "SLA": latest["sla_name"],
 })
-st.dataframe(listed, hide_index=True, key="leads_table", column_config={
+tables.dataframe(listed, hide_index=True, key="leads_table", column_config={
     "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
-    "Hours to first touch": st.column_config.NumberColumn(format="%.1f", help="Working hours"),
+    "Hours to first touch": st.column_config.TextColumn(help="Working hours"),
 })
 if len(leads) > LIMIT:
     st.caption(f"Showing the latest {LIMIT:,} of {len(leads):,} leads; the download has them all.")
@@ -243,10 +245,13 @@ else:
     if (data.hand_backs["later_outcome"].astype(str) == "No later activity").all():
         st.caption(f"None of these leads has been handed off again, become an SQL or been won since, as of "
                    f"{data.as_of:%d %b %Y}.")
-    st.dataframe(data.hand_back_reasons, hide_index=True, key="hand_back_table", column_config={
+    reasons = data.hand_back_reasons.assign(median_days_in_sales=[  # unknown when a re-MQL replaced the hand-off
+        "unknown" if pd.isna(value) else formatting.count(round(value))
+        for value in data.hand_back_reasons["median_days_in_sales"]])
+    tables.dataframe(reasons, hide_index=True, key="hand_back_table", column_config={
         "reason": "Reason", "leads": "Leads",
         "median_attempts": st.column_config.NumberColumn("Median attempts", format="%.0f"),
-        "median_days_in_sales": st.column_config.NumberColumn("Median days with sales", format="%.0f"),
+        "median_days_in_sales": st.column_config.TextColumn("Median days with sales"),
         "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
     })
     st.download_button("Download the leads handed back (CSV)", lambda frame=data.hand_backs: csv_text(frame),

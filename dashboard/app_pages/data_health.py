@@ -11,6 +11,7 @@ from dashboard.data_health.cache import current_report
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
+from dashboard.ui import tables
 
 SHOW = {"all": "All findings", "errors": "Errors", "warnings": "Warnings"}
 ALL_TABLES = "All tables"
@@ -48,8 +49,8 @@ columns[2].metric("Checks passed", f"{passed} of {checks}")
 columns[3].metric("Data as of", f"{report.as_of:%d %b %Y}" if report.as_of else "—")
 
 if errors:
-    tables = sorted({f.table for f in errors if f.table not in ("*", "config")})
-    where = f"pages that use {', '.join(tables)}" if tables else "every page"
+    broken = sorted({f.table for f in errors if f.table not in ("*", "config")})
+    where = f"pages that use {', '.join(broken)}" if broken else "every page"
     st.error(f"**{len(errors)} error{'s' if len(errors) > 1 else ''}**: the numbers on {where} cannot be trusted "
              "until they are fixed. Each is listed below with what to do.", icon=":material/error:")
 elif warnings:
@@ -102,7 +103,7 @@ if report.findings:
                 examples = pd.DataFrame(list(finding.examples)).astype("string").fillna("")
                 examples.columns = [str(column).replace("_", " ").capitalize() for column in examples.columns]
                 st.caption("Examples")
-                st.dataframe(examples, hide_index=True, width="content")
+                tables.dataframe(examples, hide_index=True, width="content")
     findings_csv = pd.DataFrame([
         {**{key: value for key, value in finding.to_dict().items() if key != "examples"},
          "examples": "; ".join(", ".join(f"{k}={v}" for k, v in example.items()) for example in finding.examples)}
@@ -126,7 +127,7 @@ if report.tables:
         }
         for table in report.tables
     ])
-    st.dataframe(freshness, hide_index=True, column_config={
+    tables.dataframe(freshness, hide_index=True, column_config={
         "Rows": st.column_config.TextColumn(alignment="right"),
         "Days behind as-of": st.column_config.TextColumn(alignment="right"),
     })
@@ -138,7 +139,7 @@ if report.tables:
 
 with st.expander(f"What was checked ({checks} checks)"):
     failed = {finding.check: finding.severity for finding in report.findings}
-    st.dataframe(pd.DataFrame([
+    tables.dataframe(pd.DataFrame([
         {
             "Result": "failed" if check.id in failed else "passed",
             "Check": check.title,

@@ -13,6 +13,7 @@ from dashboard.ui.state import current_database
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
+from dashboard.ui import tables
 
 VIEWS = {
     PERIOD: "Period: stage events that happened in the range",
@@ -78,7 +79,7 @@ else:
                                          else "the extract tracks fewer than two stages of this funnel."))
 
 table = funnel_frame(result.steps)
-st.dataframe(
+tables.dataframe(
     pd.DataFrame({
         "Stage": table["stage"],
         "Count": [formatting.count(v, missing="") for v in table["count"]],
@@ -149,7 +150,7 @@ if nothing_found:
     left.info("No stage volumes to chart: no records in this range.")
 elif len(monthly) == 1:  # one point per line says nothing: the month's volumes as a table
     left.markdown(f"**Stage volume in {pd.Timestamp(monthly['month_start'].iloc[0]):%B %Y}**")
-    left.dataframe(pd.DataFrame({
+    tables.dataframe(container=left, data=pd.DataFrame({
         label: [formatting.count(monthly[column].iloc[0], missing="not tracked")]
         for column, label in (("leads", "Leads"), ("mqls", "MQLs"), ("sqls", "SQLs"), ("proposals", "Proposals"),
                               ("won", "Won deals")) if column in monthly
@@ -160,8 +161,9 @@ left.download_button("Download monthly volumes (CSV)", csv_text(monthly), file_n
                      mime="text/csv", key="download_monthly")
 durations = data.durations
 right.markdown("**Days between stages** (records reaching the later stage in the range)")
-right.dataframe(
+tables.dataframe(
     durations.drop(columns=["transition_order"]).assign(transition=lambda f: f["transition"].str.replace("_", " ")),
+    container=right,
     hide_index=True,
     column_config={
         "transition": "Transition", "records": "Records", "out_of_order_count": "Out of order",

@@ -17,6 +17,7 @@ from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
 from dashboard.ui.state import current_database
+from dashboard.ui import tables
 
 VERDICT_BOXES = {
     planner.MET: st.success, planner.ON_SCHEDULE: st.success, planner.CATCH_UP: st.warning,
@@ -194,7 +195,7 @@ if planned:
     for column in shown.columns[2:]:
         shown[column] = [formatting.count(planner.ceil_count(v)) for v in shown[column]]
     with st.expander("The plan month by month, as a table (rounded up)"):
-        st.dataframe(shown.rename(columns={"month_start": "Month", "is_before_plan_start": "When"}), hide_index=True)
+        tables.dataframe(shown.rename(columns={"month_start": "Month", "is_before_plan_start": "When"}), hide_index=True)
 
     left, right = st.columns(2)
     with left:
@@ -237,7 +238,7 @@ if planned:
                        "close after the period. One point is a large step on a small rate (2 % → 3 % is +50 %), so "
                        "the table also gives a lift of 10 % of each rate.")
     if not sensitivity.empty:  # full width: its six columns do not fit half a 1440 px page
-        st.dataframe(pd.DataFrame({
+        tables.dataframe(pd.DataFrame({
             "Rate": sensitivity["step"],
             "Now": [formatting.pct(v) for v in sensitivity["rate"]],
             "Wins still ahead": [formatting.pct(v, 0) for v in sensitivity["share_still_ahead"]],
@@ -252,7 +253,7 @@ if planned:
         "volume that did arrive is expected to bring at the same rates and lags. A catch-up is extra volume at that one "
         "stage (stages are alternatives, not a sum), counting only its won deals that land in time."
     )
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         "Stage": stage_table["stage"],
         "Status": stage_table["status"],
         "Due before the plan": [formatting.count(planner.ceil_count(v)) for v in stage_table["due_before_plan_start"]],
@@ -282,7 +283,7 @@ assumptions_table = pd.DataFrame(
 )
 left, right = st.columns(2)
 with left:
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         "Assumption": assumptions_table["assumption"],
         "Value": [formatting.money(v, currency) if a in ("revenue target", "average deal size")
                   else f"{v:.2f}" if a == "months planned" else formatting.pct(v)
@@ -313,7 +314,7 @@ with right:
             "Median days": lag_days["median_days"].round(0),
             "75th pct days": lag_days["p75_days"].round(0),
         })
-        st.dataframe(lag_table if by_segment else lag_table.drop(columns="Segment"), hide_index=True,
+        tables.dataframe(lag_table if by_segment else lag_table.drop(columns="Segment"), hide_index=True,
                      height=min(280, 35 * (len(lag_table) + 1) + 3))
 
 downloads = st.columns(3)

@@ -20,6 +20,7 @@ from dashboard.ui.state import current_database
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
+from dashboard.ui import tables
 
 SHOWN_ROWS = 1_000
 
@@ -101,7 +102,7 @@ if att is not None:
         table = review_view.forecast_table(review)
         if table is not None:
             st.markdown("**How the forecast is made**")
-            st.dataframe(table, hide_index=True, key="review_forecast_table", column_config={
+            tables.dataframe(table, hide_index=True, key="review_forecast_table", column_config={
                 "Weight": st.column_config.TextColumn(help="The share of such pipeline's value won within the same "
                                                       "number of days, in the past"),
             })
@@ -111,7 +112,7 @@ if att is not None:
             st.markdown(f"**{att.sla_name} has ended.** Its result is final: "
                         f"{formatting.money(att.won_to_date, review.currency)}, "
                         f"{formatting.pct(att.attainment_rate)} of the quota. Month by month:")
-            st.dataframe(review_view.period_months_table(review), hide_index=True, key="review_period_months")
+            tables.dataframe(review_view.period_months_table(review), hide_index=True, key="review_period_months")
 elif review.sla is None:
     st.info("No SLA version covers this month, so there is no quota to measure against. "
             "Add an [[sla]] block for it in the SLA config.")
@@ -139,11 +140,11 @@ left, right = (st.container(), st.container()) if wide else st.columns(2)
 with left:
     st.markdown(f"**{review_view.month_name(review)} {review.month:%Y}**")
     month_funnel = review_view.funnel_table(review.funnel_month)
-    st.dataframe(_styled(month_funnel), hide_index=True, key="review_funnel_month", column_config=STATUS_COLUMN)
+    tables.dataframe(_styled(month_funnel), hide_index=True, key="review_funnel_month", column_config=STATUS_COLUMN)
 with right:
     if review.funnel_period:
         st.markdown(f"**{review.sla.name} to date** ({review.sla.start:%d %b} – {review.cutoff:%d %b %Y})")
-        st.dataframe(_styled(review_view.funnel_table(review.funnel_period)), hide_index=True,
+        tables.dataframe(_styled(review_view.funnel_table(review.funnel_period)), hide_index=True,
                      key="review_funnel_period", column_config=STATUS_COLUMN)
     else:
         st.caption("No SLA period is in force, so there is no period to date.")
@@ -162,8 +163,10 @@ scorecard = review_view.scorecard_table(review.scorecard, review.currency)
 if scorecard.empty:
     st.info("No KPIs are owned by a team or have a target in the SLA config ([[teams]] kpis, [sla.targets]).")
 else:
-    st.dataframe(_styled(scorecard), hide_index=True, key="review_scorecard", height=35 * (len(scorecard) + 1) + 3,
-                 column_config=STATUS_COLUMN)
+    # The grid sized Teams short of its longest cell (cut off at 1440 px): it gets that cell's width.
+    tables.dataframe(_styled(scorecard), hide_index=True, key="review_scorecard", height=35 * (len(scorecard) + 1) + 3,
+                     column_config={**STATUS_COLUMN, "Teams": st.column_config.TextColumn(
+                         width=tables.fitting_width_px(scorecard["Teams"], "Teams"))})
     for reason in status_reasons(review.scorecard):
         st.caption(reason)
     st.caption("Owner: the function whose teams list the KPI in the SLA config; a KPI listed by teams of more than "
@@ -180,7 +183,8 @@ if not review.durations.empty:
     left.plotly_chart(built_figure(review_charts.durations_figure, review.durations, review.sales_cycle_target),
                       key="review_durations")
     right.markdown("**Median days between stages**")
-    right.dataframe(review_view.durations_table(review), hide_index=True, key="review_durations_table")
+    tables.dataframe(review_view.durations_table(review), container=right, hide_index=True,
+                     key="review_durations_table")
 if review.trend.empty and review.durations.empty:
     st.caption("No trend to draw: the extracts track no two consecutive funnel stages to take a monthly rate "
                "between, and no dated stage-to-stage step to time.")
@@ -230,7 +234,7 @@ def records_section() -> None:
             st.caption(f"Showing the first {len(shown):,} of {choice.count:,} {record}s; the CSV has all of them.")
         else:
             st.caption(f"{choice.count:,} {record}{'' if choice.count == 1 else 's'}.")
-    st.dataframe(drilldown.display_records(shown, choice.key, selection.config.display_name, review.currency),
+    tables.dataframe(drilldown.display_records(shown, choice.key, selection.config.display_name, review.currency),
                  hide_index=True, key="review_records")
     st.download_button(
         f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",

@@ -16,6 +16,7 @@ from dashboard.funnel.domain import latest_mature_range
 from dashboard.ui.state import current_database, is_default_range, use_range
 from dashboard.core.exports import csv_text
 from dashboard.ui.figures import built_figure
+from dashboard.ui import tables
 
 selection = st.session_state.get("selection")
 st.title("Scoring lab")
@@ -251,7 +252,7 @@ def shown_missing(column: str) -> str:
     return tracking.NOT_TRACKED if column in data.untracked else "—"
 
 
-st.dataframe(pd.DataFrame({
+tables.dataframe(pd.DataFrame({
     "Month": pd.to_datetime(monthly["month_start"]).dt.strftime("%b %Y"),
     "Leads": [formatting.count(v) for v in monthly["leads"]],
     "Handed off": [formatting.count(v) for v in monthly["handed_off_in_history"]],
@@ -280,7 +281,7 @@ with st.expander("How the estimate is made"):
     if bands.empty:
         st.caption("No band rates: never-handed-off leads count as not converting.")
     else:
-        st.dataframe(pd.DataFrame({
+        tables.dataframe(pd.DataFrame({
             "Score band": [f"{a}–{b}" for a, b in zip(bands["band_start"], bands["band_end"])],
             "Observed leads": bands["observed_leads"],
             "SQL rate lent": [formatting.pct(v) for v in bands["sql_rate"]],

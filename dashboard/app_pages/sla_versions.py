@@ -9,6 +9,7 @@ from dashboard.core.kpis import KPIS
 from dashboard.review.view import STATUS_STYLES
 from dashboard.sla_versions import cache
 from dashboard.sla_versions.domain import ADDED, CHANGED, REMOVED, SAME
+from dashboard.ui import tables
 
 CHANGE_STYLES = {CHANGED: "background-color: #fff8e1", ADDED: "background-color: #e8f5e9",
                  REMOVED: "background-color: #ffebee"}
@@ -56,7 +57,7 @@ shown = pd.DataFrame({
     "Change": definitions["change"],
 })
 styled = shown.style.apply(lambda row: [CHANGE_STYLES.get(row["Change"], "")] * len(row), axis=1)
-st.dataframe(styled, hide_index=True, key="versions_definitions", height=min(38 + 35 * len(shown), 720))
+tables.dataframe(styled, hide_index=True, key="versions_definitions", height=min(38 + 35 * len(shown), 720))
 st.download_button("Download definitions (CSV)", csv_text(definitions),
                    file_name=f"sla_versions_{first_name}_{second_name}_definitions.csv".replace(" ", "_"),
                    mime="text/csv", key="download_versions_definitions")
@@ -113,7 +114,7 @@ table = pd.DataFrame({
 status_columns = [f"{first_name} status", f"{second_label} status"]
 styled_results = table.style.map(lambda value: "background-color: {}; color: {}; font-weight: 600".format(
     *STATUS_STYLES[value]) if value in STATUS_STYLES else "", subset=status_columns)
-st.dataframe(styled_results, hide_index=True, key="versions_results", height=38 + 35 * len(table))
+tables.dataframe(styled_results, hide_index=True, key="versions_results", height=38 + 35 * len(table))
 st.download_button("Download results (CSV)", csv_text(results),
                    file_name=f"sla_versions_{first_name}_{second_name}_results.csv".replace(" ", "_"),
                    mime="text/csv", key="download_versions_results")

@@ -15,6 +15,7 @@ from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
 from dashboard.ui.state import current_database
+from dashboard.ui import tables
 
 FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
 SORT_LABELS = {
@@ -55,7 +56,7 @@ for note in data.notes:
     st.info(note)
 
 
-def cards(readings) -> None:
+def cards(readings, no_target: str = "no SLA target") -> None:
     """One card per KPI with a figure or a target; the KPIs with neither (not tracked by the
     extracts, no SLA target) are named in one line instead of a row of empty cards."""
     catalog = current_database().catalog
@@ -77,7 +78,7 @@ def cards(readings) -> None:
                     st.markdown(f"target {formatting.format_kpi(reading.target, reading.unit, currency)}  \n"
                                 f"{formatting.status(reading.status)}")
                 else:
-                    st.caption("no SLA target")
+                    st.caption(no_target)
     if unmeasured:
         st.caption("Not tracked by the extracts, and no SLA target: "
                    + ", ".join(reading.label for reading in unmeasured) + ".")
@@ -107,7 +108,11 @@ if data.shared:
     st.caption("Owned by marketing and sales together; measured company-wide"
                + (f" ({formatting.literal(data.filters.describe())})" if team.function != "sales" else "")
                + " against the whole quota and the company targets.")
-    cards(data.shared)
+    sliced = any(selection.filters.params().values())
+    cards(data.shared, "company target not applied to the filtered slice" if sliced else "no SLA target")
+    if sliced:
+        st.caption("Count and revenue targets are the company's: under the sidebar's filters they are not applied "
+                   "(rates keep their targets).")
     if {reading.key for reading in data.shared} & {"win_rate"}:
         st.caption("Counting bases: win rate = deals won ÷ deals closed won or lost in the range; proposal → won = "
                    "deals won ÷ proposals sent in the range, so the two differ.")
@@ -130,7 +135,7 @@ def trend_chart(trend, key: str) -> None:
 
 
 if own_trend["month_start"].nunique() == 1:  # one dot per chart says nothing: the month as a table
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         "KPI": own_trend["label"],
         "Actual": [formatting.format_kpi(v, u, currency) for v, u in zip(own_trend["actual"], own_trend["unit"])],
         "Target": [formatting.format_kpi(v, u, currency) for v, u in zip(own_trend["target"], own_trend["unit"])],
@@ -187,7 +192,7 @@ elif data.by_channel is not None:
     order = ["value", "sessions", "visit_to_lead_rate", "leads", "lead_to_mql_rate", "mqls", "mql_to_sql_rate",
              "recycle_rate", "disqualified_rate", "won_deals", "won_revenue"]
     channel_table, channel_columns = shown(data.by_channel, breakdown_columns, channel_name)
-    st.dataframe(channel_table, hide_index=True, key="channel_table", column_order=order, column_config=channel_columns)
+    tables.dataframe(channel_table, hide_index=True, key="channel_table", column_order=order, column_config=channel_columns)
     st.caption("Events in the range, as in the funnel's period view: MQLs accepted = SQLs ÷ MQLs, recycled and "
                "disqualified = leads handed back or disqualified ÷ MQLs; won deals count through their lead's channel.")
     st.subheader("By segment")
@@ -195,7 +200,7 @@ elif data.by_channel is not None:
     segment_table, segment_columns = shown(data.by_segment, {**breakdown_columns, "value": "Segment"}, segment_name)
     segments_tracked = current_database().catalog.has("leads", "segment")
     if segments_tracked:
-        st.dataframe(segment_table, hide_index=True, key="segment_table",
+        tables.dataframe(segment_table, hide_index=True, key="segment_table",
                      column_order=[c for c in order if c not in ("sessions", "visit_to_lead_rate")],
                      column_config=segment_columns)
     else:  # one "(none)" row holding every lead says nothing
@@ -232,9 +237,9 @@ if data.by_team is not None:
         "min_attempts_met_rate": st.column_config.NumberColumn("Attempts met", **rate),
     }
     by_team, team_columns = shown(data.by_team, team_columns)
-    right.dataframe(by_team, hide_index=True, key="by_team_quota_table", column_config=team_columns,
+    tables.dataframe(by_team, container=right, hide_index=True, key="by_team_quota_table", column_config=team_columns,
                     column_order=["team", "quota_share", "won_revenue", "quota", "attainment"])
-    st.dataframe(by_team, hide_index=True, key="by_team_table", column_config=team_columns,
+    tables.dataframe(by_team, hide_index=True, key="by_team_table", column_config=team_columns,
                  column_order=["team", "mql_to_sql_rate", "sql_to_proposal_rate", "proposal_to_won_rate", "win_rate",
                                "avg_deal_size", "sales_cycle_days", "first_touch_within_sla_rate",
                                "min_attempts_met_rate"])
@@ -278,7 +283,7 @@ if data.by_team is not None:
         st.query_params[f"sort_{name}"] = sort
         ranked = sort_leaderboard(board, sort)
         board_table, board_columns = shown(ranked, rep_columns)
-        st.dataframe(board_table, hide_index=True, key=f"leaderboard_{name}", column_config=board_columns,
+        tables.dataframe(board_table, hide_index=True, key=f"leaderboard_{name}", column_config=board_columns,
                      column_order=[c for c in ranked.columns if c != "rep_id"])
         st.download_button("Download this leaderboard (CSV)", csv_text(tracking.shown(ranked, data.untracked)),
                            key=f"download_{name}",

@@ -46,6 +46,10 @@ def days(value, missing: str = "—") -> str:
     return missing if _missing(value) else f"{value:.0f} d"
 
 
+def hours(value, missing: str = "—") -> str:
+    return missing if _missing(value) else f"{value:.1f}"
+
+
 STATUS_HELP = ("On track when the SLA target is met, at risk within the at-risk band of it, off track beyond. "
                "maturing: a cohort's later stage that will still rise; n/a: the comparison is not meaningful "
                "(a rate above 100 %, or stages the data does not link). The reason is under the table.")
@@ -121,3 +125,26 @@ def rep_label(name, rep_id) -> str:
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
             return str(value)
     return "(unassigned)"
+
+
+# A cell that reads as a number: an amount, a count, a rate, days, hours, points, a change, perhaps
+# followed by a word or two ("2.0 % of Leads", "1,245 · $74.57M").
+_NUMBER_START = re.compile(r"[+-]?[$€£¥]?\d")
+_LONGEST_NUMBER_TEXT = 24
+
+
+def reads_as_numbers(values) -> bool:
+    """Whether a column of display text holds numbers ($656k, 2,413, 20.5 %, +0.1 pts), so it is
+    right-aligned as numbers are. Cells without a digit ("—", "not tracked", "n/a") are neutral;
+    a longer text with a number in it (a date range, a list of weights) makes it a text column."""
+    numbers = 0
+    for value in values:
+        if _missing(value):
+            continue
+        text = str(value).strip()
+        if not any(char.isdigit() for char in text):
+            continue
+        if len(text) > _LONGEST_NUMBER_TEXT or not _NUMBER_START.match(text):
+            return False
+        numbers += 1
+    return numbers > 0

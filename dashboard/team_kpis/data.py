@@ -345,6 +345,12 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
     shared_targets = targets_for(config, start, end, 1.0)
     monthly = _monthly(database, start, end, base,
                        [("team", filters, share, own_keys), ("shared", shared_filters, 1.0, shared_keys)])
+    if any(shared_filters.params().values()):
+        # The company's count and revenue targets say nothing of a slice (the sidebar's team, channel
+        # or segment): a sales team's $2.8M against the whole $8.2M quota read "off track" in red.
+        shared_targets = {key: value for key, value in shared_targets.items() if not (key in KPIS and KPIS[key].is_additive)}
+        sliced = (monthly["scope"] == "shared") & monthly["kpi"].map(lambda key: key in KPIS and KPIS[key].is_additive)
+        monthly.loc[sliced, ["target", "status"]] = None
 
     by_channel = by_segment = by_team = board = None
     if team.function == "marketing":

@@ -42,3 +42,12 @@ def test_no_module_writes_csv_but_the_shared_function():
                if re.search(r"\.to_csv\(", path.read_text(encoding="utf-8"))
                and path.name != "exports.py" and "tools" not in path.parts]
     assert writers == []
+
+
+def test_whole_numbers_in_a_float_column_are_written_whole():
+    """Counts and amounts that became float through a missing value (or a sum) read 1478, not 1478.0;
+    a column with any fraction keeps its decimals."""
+    frame = pd.DataFrame({"leads": [1478.0, None, 0.0], "won_revenue": [972070.0, 1500650.0, -20.0],
+                          "rate": [0.5, 1.0, None]})
+    lines = csv_text(frame).splitlines()
+    assert lines == ["leads,won_revenue,rate", "1478,972070,0.5", ",1500650,1.0", "0,-20,"]

@@ -249,3 +249,17 @@ def test_monthly_trend_values_agree_when_stages_are_not_tracked(tmp_path):
         assert_same_values(funnel_kpis(database, month, month_end(month)), monthly[month], month)
     assert monthly[months[0]]["won_revenue"] is None and monthly[months[0]]["sql_to_proposal_rate"] is None
     database.close()
+
+
+def test_under_a_sidebar_filter_the_shared_counts_and_revenue_take_no_company_target(teams_company):
+    """The sidebar's team East slices the shared KPIs to East's 10,000: against the company's 100,000
+    it read "off track" in red (seen in the 1440 px screenshot); the rates keep their targets."""
+    data = team_kpis_data(teams_company, "East", *MARCH, Filters(team="East"))
+    shared = readings(data.shared)
+    assert shared["won_revenue"].actual == 10000
+    assert shared["won_revenue"].target is None and shared["won_revenue"].status is None
+    monthly = data.monthly.set_index(["scope", "kpi"])
+    assert pd.isna(monthly.loc[("shared", "won_revenue"), "target"])
+    assert pd.isna(monthly.loc[("shared", "won_revenue"), "status"])
+    unfiltered = readings(team_kpis_data(teams_company, "East", *MARCH).shared)
+    assert unfiltered["won_revenue"].target == pytest.approx(100000)  # company-wide: the whole quota
