@@ -51,6 +51,8 @@ FIGURE_NEEDS: dict[str, frozenset[str]] = {
         "never_touched": {"mql", TOUCHES},
         "disqualified_rate": {"mql", "leads.disqualified_at"},
         "disqualified": {"mql", "leads.disqualified_at"},
+        # A rep's role (SDR / AE) is only known when the reps extract has one: Maven's has none.
+        "role": {"reps.role"},
         # The scoring lab's outcomes of re-scored leads (scoring_lab.py).
         "sqls_observed": {"sql"},
         "sqls_estimated": {"sql"},

@@ -77,6 +77,20 @@ def test_a_deal_only_leaderboard_has_no_mqls_rather_than_zero(tmp_path):
     assert (row["proposals"], row["won_deals"], row["won_revenue"]) == (1, 1, 10000.0)
 
 
+def test_a_reps_extract_without_roles_leaves_the_role_not_tracked(tmp_path):
+    """Maven's sales_teams.csv has agents, managers and offices, no SDR / AE role: the leaderboard's
+    Role read "None" on every row."""
+    database = build_database(tmp_path / "extracts", {"deals": DEALS, "reps": REPS},
+                              drop={"deals": ("lead_id",), "reps": ("role",)}, extra=TEAMS)
+    try:
+        data = team_kpis_data(database, "East", *MARCH)
+    finally:
+        database.close()
+    assert "role" in data.untracked
+    assert data.leaderboard["role"].isna().all()
+    assert data.leaderboard.set_index("rep_id").loc["R1", "won_deals"] == 1  # the rest of the row stands
+
+
 def test_by_channel_without_leads_has_sessions_but_no_leads_or_visit_rate(tmp_path):
     database = build_database(tmp_path / "extracts", {"traffic": TRAFFIC, "deals": DEALS, "reps": REPS},
                               drop={"deals": ("lead_id",)}, extra=TEAMS)
