@@ -16,7 +16,7 @@ from dashboard.review.health import health_notes
 from dashboard.review.report import render_report
 from dashboard.review.data import ReviewError, drill_choices, month_label, parse_month
 from dashboard.review import cache as review_cache
-from dashboard.ui.state import current_database
+from dashboard.ui.state import current_database, current_scope
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
@@ -227,6 +227,11 @@ def records_section() -> None:
         shown = drilldown.records(database, choice.key, choice.start, choice.end, choice.filters)
         rows = len(shown)
         st.caption(f"{rows:,} daily rows per channel, {choice.count:,} sessions in all.")
+    elif not current_scope().is_company:  # the count is the company's; the records only the viewer's own
+        shown = drilldown.records(database, choice.key, choice.start, choice.end, choice.filters)
+        rows = len(shown)
+        st.caption(f"{rows:,} of the company's {choice.count:,} {record}s are yours to see.")
+        shown = shown.head(SHOWN_ROWS)
     else:
         shown = drilldown.records(database, choice.key, choice.start, choice.end, choice.filters, limit=SHOWN_ROWS)
         rows = choice.count

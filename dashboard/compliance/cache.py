@@ -9,15 +9,16 @@ import streamlit as st
 
 from dashboard.compliance.data import ComplianceData, compliance_data
 from dashboard.funnel.domain import Filters
-from dashboard.ui.state import Selection, current_database
+from dashboard.core.access import Scope
+from dashboard.ui.state import Selection, scoped_database
 
 
 @st.cache_data(show_spinner="Checking every hand-off against the follow-up rules…", max_entries=64)
-def _compliance_page(config_file: str, version: str, start: dt.date, end: dt.date, filters: tuple,
+def _compliance_page(config_file: str, version: str, scope: Scope, start: dt.date, end: dt.date, filters: tuple,
                      as_of: dt.date) -> ComplianceData:
-    return compliance_data(current_database(), start, end, Filters(*filters), as_of)
+    return compliance_data(scoped_database(scope), start, end, Filters(*filters), as_of)
 
 
 def compliance_page(selection: Selection) -> ComplianceData:
-    return _compliance_page(str(selection.config.path), selection.data_version, selection.start, selection.end,
+    return _compliance_page(str(selection.config.path), selection.data_version, selection.scope, selection.start, selection.end,
                             selection.filters_key, selection.as_of)

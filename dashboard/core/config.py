@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from dashboard.core.access import ROLES, SALES_MANAGER, AccessConfig, Grant
 from dashboard.core.cache_folder import default_cache_folder
 from dashboard.core.contract import DEAL_STATUSES, STAGE_NAMES, TABLES
 from dashboard.core.kpis import KPIS
@@ -273,6 +274,7 @@ class Config:
     email: MailSettings | None = None  # [email]: the SMTP server the report and the alerts send through
     alerts: tuple[AlertRule, ...] = ()  # [[alerts]]: what `python -m dashboard alerts` watches
     engine: EngineConfig = EngineConfig()
+    access: AccessConfig = AccessConfig()  # [access]: roles of the people who sign in (core/access.py)
 
     def display_name(self, dimension: str, value) -> str:
         """The config's name for a channel or segment value, else the value in words
@@ -388,7 +390,7 @@ def _read_display_names(reader: "_Reader", raw: Any) -> dict[str, dict[str, str]
 def parse_config(raw: dict, path: Path) -> Config:
     reader = _Reader()
     top = reader.table(raw, "", ("company", "data", "status", "sla", "teams", "display_names", "cache", "email",
-                                 "alerts", "engine"))
+                                 "alerts", "engine", "access"))
     company = reader.table(top.get("company"), "company", ("name",))
     company_name = reader.value(company, "company", "name", str, default="Your company")
 
@@ -409,6 +411,7 @@ def parse_config(raw: dict, path: Path) -> Config:
     display_names = _read_display_names(reader, top.get("display_names"))
     email = _read_email(reader, top.get("email"), path.parent)
     alerts = _read_alerts(reader, top.get("alerts"), teams)
+    access = _read_access(reader, top.get("access"), teams, path.parent, data.folder)
 
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -424,6 +427,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         email=email,
         alerts=tuple(alerts),
         engine=engine,
+        access=access,
     )
 
 
@@ -463,6 +467,62 @@ def _read_cache(reader: _Reader, raw: Any, config_dir: Path, data_folder: Path) 
                                        "among your extracts: choose a folder outside it")
     facts = reader.value(section, "cache", "facts", bool, default=True)
     return CacheConfig(folder=folder, facts=bool(facts))
+
+
+def _text_list(reader: _Reader, section: dict, key: str, name: str, lower: bool = False) -> tuple[str, ...]:
+    values = reader.value(section, key, name, list, default=[]) or []
+    bad = [value for value in values if not isinstance(value, str) or not value.strip()]
+    if bad:
+        reader.problem(f"{key}.{name}", f"must be a list of non-empty strings, got {bad[0]!r}")
+        return ()
+    return tuple(value.strip().lower() if lower else value.strip() for value in values)
+
+
+def _read_access(reader: _Reader, raw: Any, teams: list[Team], config_dir: Path, data_folder: Path) -> AccessConfig:
+    """[access] with its [[access.grants]]: used only when sign-in is on (README: Sign-in and roles)."""
+    section = reader.table(raw, "access", ("grants", "contact", "groups_claim", "session_hours", "audit_log"))
+    contact = reader.value(section, "access", "contact", str, default=AccessConfig.contact)
+    groups_claim = reader.value(section, "access", "groups_claim", str, default="groups")
+    session_hours = reader.value(section, "access", "session_hours", (int, float), default=12.0,
+                                 check=_within(0, 24 * 30, "a sign-in lasts at most 30 days, as Streamlit's cookie does"))
+    audit_text = reader.value(section, "access", "audit_log", str, default=None)
+    audit_log = None
+    if audit_text:
+        audit_path = (config_dir / audit_text).resolve()
+        if audit_path.is_relative_to(data_folder):
+            reader.problem("access.audit_log", f"{audit_path} is inside data.folder ({data_folder}); the app never "
+                                               "writes among your extracts: choose a file outside it")
+        audit_log = str(audit_path)
+    raw_grants = section.get("grants", [])
+    if not isinstance(raw_grants, list):
+        reader.problem("access.grants", "must be a list of [[access.grants]] blocks")
+        raw_grants = []
+    team_names = {team.name for team in teams}
+    grants = []
+    for index, block in enumerate(raw_grants, start=1):
+        key = f"access.grants[{index}]"
+        grant = reader.table(block, key, ("role", "emails", "domains", "groups", "teams"))
+        role = reader.value(grant, key, "role", str,
+                            check=lambda v: None if v in ROLES else f"must be one of {', '.join(ROLES)}")
+        emails = _text_list(reader, grant, key, "emails", lower=True)
+        domains = tuple(domain.lstrip("@") for domain in _text_list(reader, grant, key, "domains", lower=True))
+        groups = _text_list(reader, grant, key, "groups", lower=True)
+        grant_teams = _text_list(reader, grant, key, "teams")
+        if grant and not (emails or domains or groups):
+            reader.problem(key, "matches nobody: give emails, domains or groups")
+        if role == SALES_MANAGER and not grant_teams:
+            reader.problem(f"{key}.teams", "a sales_manager grant names the team(s) the managers lead")
+        if grant_teams and role != SALES_MANAGER:
+            reader.problem(f"{key}.teams", f"only a sales_manager grant names teams (this one is {role!r})")
+        for team in grant_teams:
+            if team not in team_names:
+                hint = difflib.get_close_matches(team, sorted(team_names), n=1)
+                reader.problem(f"{key}.teams", f"unknown team {team!r}" + (f"; did you mean '{hint[0]}'?" if hint else
+                                                                            "; name a [[teams]] block"))
+        if role in ROLES:
+            grants.append(Grant(role=role, emails=emails, domains=domains, groups=groups, teams=grant_teams))
+    return AccessConfig(grants=tuple(grants), contact=contact or AccessConfig.contact, groups_claim=groups_claim or "groups",
+                        session_hours=float(session_hours or 12.0), audit_log=audit_log)
 
 
 def _within(low: float, high: float, what: str = ""):

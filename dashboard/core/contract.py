@@ -109,6 +109,8 @@ TABLES: dict[str, Table] = {
                 Column("name", "VARCHAR", required=False),
                 Column("team", "VARCHAR", required=False),
                 Column("role", "VARCHAR", required=False, description="SDR / AE"),
+                Column("email", "VARCHAR", required=False,
+                       description="The address the rep signs in with: gives a signed-in rep their own records"),
             ),
             required=False,
             description="Sales reps and their team.",

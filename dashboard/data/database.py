@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 from duckdb import ColumnExpression, FunctionExpression
 
+from dashboard.core.access import Scope
 from dashboard.core.cache_folder import cache_folder
 from dashboard.core.config import Config
 from dashboard.core import run_bound
@@ -27,6 +28,7 @@ from dashboard.data.files import data_version
 from dashboard.data.models import build_models
 from dashboard.data.problems import DataError, Problem, first_line
 from dashboard.data.sql import load_query, query_parameters
+from dashboard.data.scope import ScopedDatabase, build_scope_schema
 from dashboard.data.views import ContractViews
 
 
@@ -48,6 +50,7 @@ class Database:
         self._remembered: dict[str, pd.DataFrame] = {}
         self.foreground = Foreground()
         self._thread = threading.local()
+        self._scopes: dict[str, str] = {}  # scope key -> its schema, for the current data version
         self.refresh()
 
     def _connect(self, threads: int | None, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
@@ -80,6 +83,7 @@ class Database:
             self.catalog = self._build()
             self.version = version
             self._remembered = {}
+            self._scopes = {}
         return True
 
     def _build(self) -> Catalog:
@@ -137,6 +141,7 @@ class Database:
             self._views.leave_out(self.catalog, problems)
             self._build_models()
             self._remembered = {}
+            self._scopes = {}
 
     def serve_facts(self, name: str, paths: list[Path]) -> None:
         """The view `name` over these facts files of the cache folder (data/facts.py)."""
@@ -148,6 +153,22 @@ class Database:
         of its extract (the files it gained since the facts were built); empty without files."""
         with self._lock:
             self._views.publish(name, self._views.over_files(table, files))
+
+    def scoped(self, scope: Scope):
+        """This database as a viewer with `scope` sees it: itself for the company scope, else a
+        ScopedDatabase whose queries read only the scope's rows (data/scope.py)."""
+        return self if scope.is_company else ScopedDatabase(self, scope)
+
+    def scope_schema(self, scope: Scope) -> str:
+        """The schema holding `scope`'s tables and models, built once per data version."""
+        schema = self._scopes.get(scope.key)
+        if schema is None:
+            with self._lock:
+                schema = self._scopes.get(scope.key)
+                if schema is None:
+                    schema = build_scope_schema(self._connection, scope)
+                    self._scopes[scope.key] = schema
+        return schema
 
     @contextmanager
     def in_background(self) -> Iterator[None]:
@@ -162,9 +183,11 @@ class Database:
     def _is_background(self) -> bool:
         return getattr(self._thread, "in_background", False)
 
-    def query(self, name: str, params: dict | None = None, limit: int | None = None) -> pd.DataFrame:
+    def query(self, name: str, params: dict | None = None, limit: int | None = None,
+              schema: str | None = None) -> pd.DataFrame:
         """Run the query `name` (`queries/**/<name>.sql`) on a fresh cursor with bound parameters;
-        `limit` caps the rows fetched (the query still runs whole, only the first rows come back)."""
+        `limit` caps the rows fetched (the query still runs whole, only the first rows come back).
+        `schema` (a scope's, from `scope_schema`) is where its unqualified table names resolve."""
         sql = load_query(name)
         needed = query_parameters(sql)
         params = params or {}
@@ -174,17 +197,20 @@ class Database:
         bound = {key: params[key] for key in needed}
         if self._is_background():
             self.foreground.wait_for_quiet()
-            return self._run_checked(name, sql, bound, limit)
+            return self._run_checked(name, sql, bound, limit, schema)
         with self.foreground.working():
-            return self._run_checked(name, sql, bound, limit)
+            return self._run_checked(name, sql, bound, limit, schema)
 
-    def _run_checked(self, name: str, sql: str, bound: dict, limit: int | None) -> pd.DataFrame:
+    def _run_checked(self, name: str, sql: str, bound: dict, limit: int | None,
+                     schema: str | None = None) -> pd.DataFrame:
         """The query's result. A file whose footer reads but whose data pages do not fails only
         when a query reaches those pages: the damaged tables are then left out (as the data
         health check does) and the query runs again, so the page shows them as not tracked and
         the banner says why, from the first read on."""
+        run = (lambda: self._run(name, sql, bound, limit)) if schema is None else (
+            lambda: self._run(name, sql, bound, limit, schema))
         try:
-            return self._run(name, sql, bound, limit)
+            return run()
         except duckdb.InterruptException:
             raise
         except self._views.errors as error:
@@ -193,16 +219,21 @@ class Database:
                 raise DataError(f"The query {name} failed on the extracts ({first_line(error)}); open Data health "
                                 "to see which file is at fault.") from None
             self.leave_out(damaged)
+            if schema is not None:  # the scope's tables are rebuilt without the damaged ones on the next read
+                raise DataError(f"The query {name} failed on the extracts; damaged tables are now left out: "
+                                "reload the page, and open Data health to see which file is at fault.") from None
         try:
-            return self._run(name, sql, bound, limit)
+            return run()
         except self._views.errors as error:
             raise DataError(f"The query {name} failed on the extracts ({first_line(error)}); open Data health "
                             "to see which file is at fault.") from None
 
-    def _run(self, name: str, sql: str, bound: dict, limit: int | None) -> pd.DataFrame:
+    def _run(self, name: str, sql: str, bound: dict, limit: int | None, schema: str | None = None) -> pd.DataFrame:
         run_bound.check()
         cursor = self._connection.cursor()
         try:
+            if schema is not None:
+                cursor.execute("SET schema = $name", {"name": schema})
             with run_bound.interruptible(cursor):
                 if limit is None:
                     return arrow_to_pandas(cursor.sql(sql, params=bound).to_arrow_table())

@@ -167,6 +167,10 @@ class SparkDatabase(Database):
             frame = frame.limit(limit)
         return arrow_to_pandas(as_duckdb_types(frame.toArrow()))
 
+    def scope_schema(self, scope) -> str:
+        raise DataError("Sign-in roles scope the data on the DuckDB engine only: a scoped viewer cannot be served "
+                        "from [engine] kind = \"spark\" yet; serve signed-in viewers with the DuckDB engine.")
+
     def cursor(self):
         raise TypeError("a Spark database has no DuckDB cursor: run a query file with query()")
 

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.core.config import ConfigError
 from dashboard.data import extract_bytes
 from dashboard.data_health.checks import CHECKS, ValidationReport, config_report, validate
-from dashboard.ui.state import config_path, current_config, current_database
+from dashboard.ui.state import company_database, config_path, current_config, current_viewer
 
 HEALTH_PAGE = "app_pages/data_health.py"
 HEALTH_TITLE = "Data health"
@@ -78,7 +78,7 @@ def current_report(wait: float | None = None) -> ValidationReport | None:
     except ConfigError as error:
         return config_report(error)
     try:
-        database = current_database()
+        database = company_database()
         try:
             modified = config_path().stat().st_mtime_ns
         except OSError:
@@ -158,6 +158,8 @@ def _draw_banner(report: ValidationReport, page_title: str) -> None:
     if text is None:
         return
     st.warning(text, icon=":material/report:")
+    if "data_health" not in current_viewer().pages:  # a role without the Data health page
+        return
     st.page_link(HEALTH_PAGE, label="See what is wrong and how to fix it on the Data health page",
                  icon=":material/arrow_forward:")
 

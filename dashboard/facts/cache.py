@@ -18,7 +18,7 @@ from dashboard.core.config import ConfigError
 from dashboard.data import extract_bytes
 from dashboard.data_health.cache import BANNER_WAIT_SECONDS, QUICKLY_CHECKED_BYTES, is_checking
 from dashboard.facts.build import ensure_all_facts, facts_on_disk
-from dashboard.ui.state import current_config, current_database
+from dashboard.ui.state import company_database, current_config
 
 _log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def start_facts() -> BuildState | None:
         config = current_config()
         if not config.cache.facts:
             return None
-        database = current_database()
+        database = company_database()
     except ConfigError:
         return None
     key = (str(config.path), database.version)

@@ -15,19 +15,20 @@ import streamlit as st
 from dashboard.funnel.domain import Filters
 from dashboard.scoring_lab import domain as scoring_lab
 from dashboard.scoring_lab.data import LabData, lab_data
-from dashboard.ui.state import Selection, current_database
+from dashboard.core.access import Scope
+from dashboard.ui.state import Selection, scoped_database
 
 
 @st.cache_resource(show_spinner="Reading the leads once for the lab…", max_entries=3)
-def _lab_data(config_file: str, version: str, start: dt.date, end: dt.date, filters: tuple,
+def _lab_data(config_file: str, version: str, scope: Scope, start: dt.date, end: dt.date, filters: tuple,
               attributes: tuple, bounds: tuple) -> LabData:
-    return lab_data(current_database(), start, end, Filters(*filters), attributes, dict(bounds))
+    return lab_data(scoped_database(scope), start, end, Filters(*filters), attributes, dict(bounds))
 
 
 def lab_key(selection: Selection, attributes: tuple[str, ...], bounds: dict[str, tuple[int, ...]]) -> tuple:
     # The lab splits leads by channel and segment; the team filter does not apply to leads
     # that were never handed off, so it is left out.
-    return (str(selection.config.path), selection.data_version, selection.start, selection.end,
+    return (str(selection.config.path), selection.data_version, selection.scope, selection.start, selection.end,
             (selection.filters.channel, selection.filters.segment, None), attributes, tuple(sorted(bounds.items())))
 
 

@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard.sla_versions.data import version_results, version_span
 from dashboard.sla_versions.domain import definition_rows
-from dashboard.ui.state import Selection, current_database
+from dashboard.core.access import Scope
+from dashboard.ui.state import Selection, scoped_database
 
 
 def definitions(selection: Selection, first: str, second: str) -> pd.DataFrame:
@@ -18,14 +19,14 @@ def definitions(selection: Selection, first: str, second: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _results(config_file: str, version: str, first: str, second: str, as_of: dt.date) -> pd.DataFrame:
-    database = current_database()
+def _results(config_file: str, version: str, scope: Scope, first: str, second: str, as_of: dt.date) -> pd.DataFrame:
+    database = scoped_database(scope)
     config = database.config
     return version_results(database, config.sla_named(first), config.sla_named(second), as_of)
 
 
 def results(selection: Selection, first: str, second: str) -> pd.DataFrame:
-    return _results(str(selection.config.path), selection.data_version, first, second, selection.as_of)
+    return _results(str(selection.config.path), selection.data_version, selection.scope, first, second, selection.as_of)
 
 
 def span_text(selection: Selection, name: str) -> str:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.funnel import data as metrics
 from dashboard.core import formatting
+from dashboard.core.access import COMPANY, LOCAL_VIEWER, Scope, Viewer
 from dashboard.core.config import DEFAULT_CONFIG_PATH, Config, ConfigError, SlaVersion, load_config
 from dashboard.data import Database, database_for
 from dashboard.funnel.domain import Filters
@@ -43,13 +44,51 @@ def current_config() -> Config:
     return _load_config(str(path), modified)
 
 
+# The signed-in viewer, set by the sign-in gate (ui/auth.py) before any page runs.
+VIEWER = "viewer"
+NOBODY = Scope("reps", ())  # sign-in on but nobody signed in: no rows at all
+
+
+def sign_in_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` has an [auth] section: sign-in on, and every viewer scoped."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answering False
+        return False
+
+
+def current_viewer() -> Viewer:
+    """Who is looking: the local viewer (the whole company) without sign-in; with it, the viewer
+    the gate resolved, or nobody (fails closed when a page runs without the gate)."""
+    if not sign_in_configured():
+        return LOCAL_VIEWER
+    viewer = st.session_state.get(VIEWER)
+    return viewer if isinstance(viewer, Viewer) and viewer.role else Viewer("", "", None, NOBODY)
+
+
+def current_scope() -> Scope:
+    return current_viewer().scope
+
+
+def scoped_database(scope: Scope) -> Database:
+    """The process's database as a viewer with `scope` sees it (data/scope.py)."""
+    return database_for(current_config()).scoped(scope)
+
+
 def current_database() -> Database:
+    """The database as the current viewer sees it: every page's queries go through their scope."""
+    return scoped_database(current_scope())
+
+
+def company_database() -> Database:
+    """The unscoped database, for the work the server does for everyone (the facts, the data health
+    checks, the as-of date); never for what a page shows a viewer."""
     return database_for(current_config())
 
 
 @st.cache_data(show_spinner=False)
 def _context_facts(config_file: str, version: str) -> tuple[dt.date | None, dict[str, list[str]]]:
-    database = current_database()
+    database = company_database()  # company-wide queries (data_as_of, filter_values)
     return metrics.data_as_of(database), metrics.filter_values(database)
 
 
@@ -62,9 +101,10 @@ class Selection:
     end: dt.date
     as_of: dt.date
     filters: Filters
+    scope: Scope = COMPANY  # the viewer's: part of every cache key, so no result crosses viewers
 
     def cache_key(self) -> tuple:
-        return (str(self.config.path), self.data_version, self.start, self.end, self.filters)
+        return (str(self.config.path), self.data_version, self.scope, self.start, self.end, self.filters)
 
     @property
     def filters_key(self) -> tuple:
@@ -152,8 +192,11 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
         st.error(f"**The SLA config cannot be used.** Fix these in `{error.path.name}` and reload:")
         st.markdown("\n".join(f"- `{problem.split(':')[0]}`: {problem.partition(':')[2].strip()}" for problem in error.problems))
         return None
-    database = current_database()
+    database = company_database()
     as_of, values = _context_facts(str(config.path), database.version)
+    scope = current_scope()
+    every = values  # a link naming a team outside the scope is told "not yours", never shown it
+    values = {**values, TEAM: teams_offered(scope, values.get(TEAM, []))}
     # Mapping problems (database.catalog.problems) are shown by the data health banner (ui/health.py).
     if as_of is None:
         st.info(
@@ -170,7 +213,7 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
         state[KEPT_SLA] = url_params.choice("sla", names) or in_force.name
         state[KEPT_RANGE] = _url_range(low, high) or _sla_range(config, as_of, state[KEPT_SLA])
         for dimension in FILTER_LABELS:
-            state["kept_" + dimension] = url_params.choice(dimension, values.get(dimension, [])) or ALL
+            state["kept_" + dimension] = url_params.choice(dimension, values.get(dimension, []), every.get(dimension, [])) or ALL
 
     with st.sidebar:
         st.caption(f"{formatting.literal(config.company_name)} · data as of **{as_of:%d %b %Y}**")
@@ -210,7 +253,15 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
         if not filters.params()[name] and name in st.query_params:
             del st.query_params[name]
     return Selection(config=config, data_version=database.version, sla=sla, start=start, end=end,
-                     as_of=as_of, filters=filters)
+                     as_of=as_of, filters=filters, scope=scope)
+
+
+def teams_offered(scope: Scope, teams: list[str]) -> list[str]:
+    """The sales teams the team filter offers: a sales manager their own, a rep none (their own
+    records are already one rep's), everyone else every team."""
+    if scope.kind != "reps":
+        return teams
+    return [team for team in teams if team in scope.teams]
 
 
 def is_default_range(selection: "Selection") -> bool:

@@ -1,5 +1,6 @@
 -- The latest event in each extract, to set the default as-of date and report freshness.
 -- Grain: one row per contract table that has events. Parameters: none.
+-- Access: company-wide (the company's as-of date: every viewer's pages count up to the same day).
 -- greatest() skips NULLs in DuckDB and Spark alike.
 with latest as (
     select 'traffic' as table_name, max(cast(date as timestamp)) as latest_at from traffic

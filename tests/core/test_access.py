@@ -1,0 +1,101 @@
+"""Roles from the SLA config's [access] section: who gets which role and scope, and the config
+problems a person setting it up is told about by key."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dashboard.core.access import COMPANY, MARKETING_SCOPE, REP, SALES_MANAGER, Scope, viewer_for
+from dashboard.core.config import ConfigError, load_config
+
+REPO = Path(__file__).resolve().parents[2]
+ACCESS = """
+[access]
+contact = "Sales ops <ops@northwind.example>"
+
+[[access.grants]]
+role = "leadership"
+emails = ["CEO@northwind.example"]
+groups = ["sla-leadership"]
+
+[[access.grants]]
+role = "marketing"
+groups = ["marketing"]
+
+[[access.grants]]
+role = "sales_manager"
+emails = ["east.lead@northwind.example"]
+teams = ["Sales East"]
+
+[[access.grants]]
+role = "rep"
+domains = ["northwind.example"]
+"""
+REPS_BY_EMAIL = {"maya@northwind.example": "R01"}
+REPS_BY_TEAM = {"Sales East": ("R01", "R02"), "Sales West": ("R07",)}
+
+
+def config_with(tmp_path, extra: str):
+    text = (REPO / "sla_config.toml").read_text(encoding="utf-8").replace('folder = "data/sample"',
+                                                                         f'folder = "{REPO / "data" / "sample"}"')
+    path = tmp_path / "sla_config.toml"
+    path.write_text(text + textwrap.dedent(extra), encoding="utf-8")
+    return load_config(path)
+
+
+def viewer(config, **claims):
+    return viewer_for(config.access, claims, REPS_BY_EMAIL, REPS_BY_TEAM)
+
+
+def test_an_email_grant_wins_over_a_domain_grant_and_matches_ignoring_case(tmp_path):
+    config = config_with(tmp_path, ACCESS)
+    assert viewer(config, email="ceo@Northwind.example").scope == COMPANY
+    manager = viewer(config, email="east.lead@northwind.example")
+    assert (manager.role, manager.scope) == (SALES_MANAGER, Scope("reps", ("R01", "R02"), ("Sales East",)))
+
+
+def test_a_group_claim_gives_its_role(tmp_path):
+    config = config_with(tmp_path, ACCESS)
+    assert viewer(config, email="ana@agency.example", groups=["Marketing"]).scope == MARKETING_SCOPE
+
+
+def test_a_rep_is_matched_to_their_rep_id_by_the_reps_email_column(tmp_path):
+    config = config_with(tmp_path, ACCESS)
+    rep = viewer(config, email="maya@northwind.example")
+    assert (rep.role, rep.scope, rep.pages) == (REP, Scope("reps", ("R01",)), ("review", "team_kpis", "compliance"))
+
+
+def test_a_rep_without_a_reps_row_and_a_stranger_get_no_role_and_a_reason(tmp_path):
+    config = config_with(tmp_path, ACCESS)
+    unknown_rep = viewer(config, email="nobody@northwind.example")
+    assert unknown_rep.role is None and "reps.email" in unknown_rep.reason
+    stranger = viewer(config, email="someone@gmail.example")
+    assert stranger.role is None and stranger.pages == ()
+    assert viewer(config, email="ceo@northwind.example", email_verified=False).role is None
+
+
+def test_without_access_section_a_signed_in_person_has_no_role(tmp_path):
+    config = config_with(tmp_path, "")
+    assert viewer(config, email="ceo@northwind.example").role is None
+    assert config.access.contact == "the dashboard's administrator"
+
+
+@pytest.mark.parametrize("grant, key, words", [
+    ('role = "boss"\nemails = ["a@b.example"]', "access.grants[1].role", "must be one of"),
+    ('role = "sales_manager"\nemails = ["a@b.example"]', "access.grants[1].teams", "names the team"),
+    ('role = "sales_manager"\nemails = ["a@b.example"]\nteams = ["Sales Est"]', "access.grants[1].teams",
+     "did you mean 'Sales East'"),
+    ('role = "rep"', "access.grants[1]", "matches nobody"),
+    ('role = "rep"\nemails = [1]', "access.grants[1].emails", "non-empty strings"),
+])
+def test_a_bad_grant_is_named_by_its_key(tmp_path, grant, key, words):
+    with pytest.raises(ConfigError) as error:
+        config_with(tmp_path, f"\n[[access.grants]]\n{grant}\n")
+    assert any(problem.startswith(key) and words in problem for problem in error.value.problems), error.value.problems
+
+
+def test_the_audit_log_may_not_go_among_the_extracts(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        config_with(tmp_path, f'\n[access]\naudit_log = "{REPO / "data" / "sample" / "audit.jsonl"}"\n')
+    assert any(problem.startswith("access.audit_log") for problem in error.value.problems)
