@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Sales & Marketing SLA dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    from dashboard.access import cli as access_cli
     from dashboard.alerts import cli as alerts_cli
     from dashboard.compliance import cli as compliance_cli
     from dashboard.data_health import cli as data_health_cli
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register(commands, "data-health", data_health_cli,
               "check the extracts and the config (exit 0 clean, 1 warnings, 2 errors)", aliases=("validate",))
     _register(commands, "facts", facts_cli, "build or refresh the facts the pages read (in the cache folder)")
+    _register(commands, "audit", access_cli, "print the audit log: sign-ins, page views and downloads, with each scope")
     _register(commands, "map", mapping_cli, "inspect a folder of exports and write a draft config for it")
     _register(commands, "generate", generate, "write a seeded sample data set")
     _register(commands, "bench", bench, "time every page's data work at a given data size")

@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dashboard"
 FEATURES = ("funnel", "review", "compliance", "team_kpis", "planner", "scoring_lab", "data_health", "facts",
-            "alerts", "sla_versions", "mapping")
+            "alerts", "sla_versions", "mapping", "access")
 
 CORE, DATA, LOGIC, COMMAND, GLUE, PAGE, TOOL, ENTRY = range(8)
 LAYER_NAMES = ("core", "data layer", "feature logic", "command / shared UI state", "feature Streamlit glue",

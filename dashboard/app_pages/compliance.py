@@ -4,6 +4,7 @@ themselves, rep by rep, with the leads to call today."""
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.core import formatting
 from dashboard.compliance import charts as compliance_charts
 from dashboard.compliance.follow_up import STATUSES, OverdueLists, business_time, never_touched_note
@@ -36,7 +37,9 @@ if data.uncovered_days:
     st.warning(f"{data.uncovered_days} days of this range fall under no SLA version in the config; leads handed "
                "off on them are not judged.")
 if data.leads.empty:
-    st.info("No lead was handed to sales in this range. Pick another range in the sidebar.")
+    st.info("No lead was handed to sales in this range. Pick another range in the sidebar." if selection.scope.is_company
+            else "None of the leads handed to sales in this range is yours to see (your scope: "
+                 f"{formatting.literal(selection.scope.describe())}). Pick another range in the sidebar.")
     st.stop()
 
 totals = data.totals
@@ -91,7 +94,7 @@ tables.dataframe(
     column_config={"rep": "Rep", "owner_team": "Team", **count_columns, **rate_columns},
 )
 st.download_button("Download per rep, with each status's count (CSV)", csv_text(data.by_rep),
-                   file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep")
+                   file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep", on_click=audit_download, args=("Download per rep, with each status's count (CSV)",))
 st.plotly_chart(built_figure(compliance_charts.status_by_rep_figure, data.by_rep), key="status_by_rep_chart")
 st.markdown("**By team**")
 tables.dataframe(
@@ -175,7 +178,7 @@ else:
     st.download_button("Download overdue leads (CSV)",
                        lambda frame=pd.concat([lists.call_today.assign(action="call today"),
                                                lists.recycle_now.assign(action="recycle now")]): csv_text(frame),
-                       key="download_overdue", file_name=f"overdue_{data.as_of}.csv", mime="text/csv")
+                       key="download_overdue", file_name=f"overdue_{data.as_of}.csv", mime="text/csv", on_click=audit_download, args=("Download overdue leads (CSV)",))
 
 st.subheader("Every lead handed off")
 if "compliance_status" not in st.session_state:
@@ -214,7 +217,7 @@ tables.dataframe(listed, hide_index=True, key="leads_table", column_config={
 if len(leads) > LIMIT:
     st.caption(f"Showing the latest {LIMIT:,} of {len(leads):,} leads; the download has them all.")
 st.download_button("Download these leads (CSV)", lambda frame=leads: csv_text(frame), key="download_leads",
-                   file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
+                   file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv", on_click=audit_download, args=("Download these leads (CSV)",))
 
 st.subheader("Why it matters: response time and conversion")
 st.plotly_chart(built_figure(compliance_charts.response_band_figure, data.bands), key="response_band_chart")
@@ -224,7 +227,7 @@ st.caption(
     "sidebar for older, more settled hand-offs. Never-touched leads cannot convert through sales follow-up."
 )
 st.download_button("Download conversion by response time (CSV)", csv_text(data.bands),
-                   key="download_bands", file_name="conversion_by_response_time.csv", mime="text/csv")
+                   key="download_bands", file_name="conversion_by_response_time.csv", mime="text/csv", on_click=audit_download, args=("Download conversion by response time (CSV)",))
 
 st.subheader("Handed back to marketing")
 if not data.tracking.recycling:
@@ -255,4 +258,4 @@ else:
         "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
     })
     st.download_button("Download the leads handed back (CSV)", lambda frame=data.hand_backs: csv_text(frame),
-                       key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv")
+                       key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv", on_click=audit_download, args=("Download the leads handed back (CSV)",))

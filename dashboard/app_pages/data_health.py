@@ -4,6 +4,7 @@ and what to do; how fresh each table is. The same report as `python -m dashboard
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.core import formatting
 from dashboard.data_health import charts as health_charts
 from dashboard.data_health.checks import ACCEPTED, CHECKS, ERROR, LAG_TOLERANCE_DAYS
@@ -110,7 +111,7 @@ if report.findings:
         for finding in report.findings
     ])
     st.download_button("Download findings (CSV)", csv_text(findings_csv), file_name="data_health_findings.csv",
-                       mime="text/csv", key="download_findings")
+                       mime="text/csv", key="download_findings", on_click=audit_download, args=("Download findings (CSV)",))
 
 if report.tables:
     st.subheader("Freshness")
@@ -135,7 +136,7 @@ if report.tables:
         st.plotly_chart(built_figure(health_charts.monthly_rows_figure, report.monthly_rows), key="monthly_rows_chart")
         st.caption("A month an export skipped shows as a red ×; the as-of month is partial until it ends.")
         st.download_button("Download records per month (CSV)", csv_text(report.monthly_rows),
-                           file_name="data_health_records_per_month.csv", mime="text/csv", key="download_monthly_rows")
+                           file_name="data_health_records_per_month.csv", mime="text/csv", key="download_monthly_rows", on_click=audit_download, args=("Download records per month (CSV)",))
 
 with st.expander(f"What was checked ({checks} checks)"):
     failed = {finding.check: finding.severity for finding in report.findings}

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.funnel import charts
 from dashboard.core import formatting
 from dashboard.core.contract import OPPORTUNITY
@@ -96,7 +97,7 @@ tables.dataframe(
 for reason in status_reasons(result.steps):
     st.caption(reason)
 st.download_button("Download funnel (CSV)", csv_text(table), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
-                   mime="text/csv", key="download_funnel")
+                   mime="text/csv", key="download_funnel", on_click=audit_download, args=("Download funnel (CSV)",))
 if result.open_opportunities is not None:
     st.caption(opportunity_note(result.steps_count(OPPORTUNITY), result.open_opportunities,
                                 result.undated_open_opportunities))
@@ -129,7 +130,7 @@ else:
     st.plotly_chart(built_figure(charts.journey_figure, journey), key="journey_chart")
     st.download_button("Download lead journey (CSV)", csv_text(journey.links.rename(columns={"source": "from", "target": "to"})),
                        file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
-                       mime="text/csv", key="download_journey")
+                       mime="text/csv", key="download_journey", on_click=audit_download, args=("Download lead journey (CSV)",))
 
 st.subheader("Revenue")
 st.caption("Deals closed in the range, whichever view is chosen above.")
@@ -158,7 +159,7 @@ elif len(monthly) == 1:  # one point per line says nothing: the month's volumes 
 else:
     left.plotly_chart(built_figure(charts.monthly_stages_figure, monthly), key="monthly_chart")
 left.download_button("Download monthly volumes (CSV)", csv_text(monthly), file_name="funnel_by_month.csv",
-                     mime="text/csv", key="download_monthly")
+                     mime="text/csv", key="download_monthly", on_click=audit_download, args=("Download monthly volumes (CSV)",))
 durations = data.durations
 right.markdown("**Days between stages** (records reaching the later stage in the range)")
 tables.dataframe(

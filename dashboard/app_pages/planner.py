@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.core import formatting
 from dashboard.planner import domain as planner
 from dashboard.planner import charts as planner_charts
@@ -319,8 +320,8 @@ with right:
 
 downloads = st.columns(3)
 downloads[0].download_button("Download plan by stage (CSV)", csv_text(stage_table), file_name="plan_by_stage.csv",
-                             mime="text/csv", key="download_plan_stages")
+                             mime="text/csv", key="download_plan_stages", on_click=audit_download, args=("Download plan by stage (CSV)",))
 downloads[1].download_button("Download plan by month (CSV)", csv_text(planner.schedule_frame(plan)),
-                             file_name="plan_by_month.csv", mime="text/csv", key="download_plan_months")
+                             file_name="plan_by_month.csv", mime="text/csv", key="download_plan_months", on_click=audit_download, args=("Download plan by month (CSV)",))
 downloads[2].download_button("Download assumptions (CSV)", csv_text(assumptions_table),
-                             file_name="plan_assumptions.csv", mime="text/csv", key="download_plan_assumptions")
+                             file_name="plan_assumptions.csv", mime="text/csv", key="download_plan_assumptions", on_click=audit_download, args=("Download assumptions (CSV)",))

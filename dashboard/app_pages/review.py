@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.review import drilldown
 from dashboard.core import formatting
 from dashboard.review import charts as review_charts
@@ -194,16 +195,16 @@ st.subheader("Downloads")
 cols = st.columns(5)
 stamp = f"{review.month:%Y-%m}"
 cols[0].download_button("Funnel (CSV)", review_view.funnel_csv(review), file_name=f"review_funnel_{stamp}.csv",
-                        mime="text/csv", key="download_review_funnel")
+                        mime="text/csv", key="download_review_funnel", on_click=audit_download, args=("Funnel (CSV)",))
 cols[1].download_button("Scorecard (CSV)", review_view.scorecard_csv(review),
-                        file_name=f"review_scorecard_{stamp}.csv", mime="text/csv", key="download_review_scorecard")
+                        file_name=f"review_scorecard_{stamp}.csv", mime="text/csv", key="download_review_scorecard", on_click=audit_download, args=("Scorecard (CSV)",))
 cols[2].download_button("Trends (CSV)", csv_text(review.trend), file_name=f"review_trends_{stamp}.csv",
-                        mime="text/csv", key="download_review_trends")
+                        mime="text/csv", key="download_review_trends", on_click=audit_download, args=("Trends (CSV)",))
 cols[3].download_button("Days between stages (CSV)", csv_text(review.durations),
-                        file_name=f"review_durations_{stamp}.csv", mime="text/csv", key="download_review_durations")
+                        file_name=f"review_durations_{stamp}.csv", mime="text/csv", key="download_review_durations", on_click=audit_download, args=("Days between stages (CSV)",))
 cols[4].download_button("This review (HTML)", lambda: render_report(review, health), file_name=f"review-{stamp}.html",
                         mime="text/html", key="download_review_html", type="primary",
-                        help="One self-contained file with the charts; opens offline, for the inbox.")
+                        help="One self-contained file with the charts; opens offline, for the inbox.", on_click=audit_download, args=("This review (HTML)",))
 
 
 # Drill-down: the records behind any count, capped on screen, complete in the CSV.
@@ -244,8 +245,7 @@ def records_section() -> None:
     st.download_button(
         f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",
         lambda: csv_text(drilldown.records(database, choice.key, choice.start, choice.end, choice.filters)),
-        file_name=f"review_{choice.key}_{choice.scope}_{stamp}.csv", mime="text/csv", key="download_review_records",
-    )
+        file_name=f"review_{choice.key}_{choice.scope}_{stamp}.csv", mime="text/csv", key="download_review_records", on_click=audit_download, args=(f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",))
 
 
 records_section()

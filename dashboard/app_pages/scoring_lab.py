@@ -5,6 +5,7 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.core import formatting, tracking
 from dashboard.scoring_lab import domain as scoring_lab
 from dashboard.scoring_lab import charts as scoring_lab_charts
@@ -232,7 +233,7 @@ st.plotly_chart(built_figure(scoring_lab_charts.tradeoff_figure, current_curve, 
                                                    threshold, rules_changed), key="lab_tradeoff_chart")
 st.download_button("Download trade-off (CSV)", csv_text(tracking.shown(proposed_curve, data.untracked)),
                    file_name="scoring_tradeoff.csv",
-                   mime="text/csv", key="download_lab_tradeoff")
+                   mime="text/csv", key="download_lab_tradeoff", on_click=audit_download, args=("Download trade-off (CSV)",))
 
 st.subheader("Month by month")
 left, right = st.columns(2)
@@ -273,7 +274,7 @@ tables.dataframe(pd.DataFrame({
 })
 st.download_button("Download month by month (CSV)", csv_text(tracking.shown(monthly, data.untracked)),
                    file_name="scoring_lab_by_month.csv",
-                   mime="text/csv", key="download_lab_monthly")
+                   mime="text/csv", key="download_lab_monthly", on_click=audit_download, args=("Download month by month (CSV)",))
 
 with st.expander("How the estimate is made"):
     st.markdown(f"**{scoring_lab.ESTIMATE_METHODS[method]}**: {scoring_lab.ESTIMATE_EXPLANATIONS[method]}")
@@ -306,4 +307,4 @@ else:
                + (" The config has no setting for the hand-raiser bypass; it stays a routing rule." if bypass else ""))
 st.code(snippet, language="toml")
 st.download_button("Download proposal (TOML)", snippet, file_name=f"lead_definition_proposal_{base.name.replace(' ', '_')}.toml",
-                   mime="application/toml", key="download_lab_proposal", disabled=bool(problems))
+                   mime="application/toml", key="download_lab_proposal", disabled=bool(problems), on_click=audit_download, args=("Download proposal (TOML)",))

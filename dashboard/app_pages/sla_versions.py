@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.core import formatting
 from dashboard.core.exports import csv_text
 from dashboard.core.kpis import KPIS
@@ -60,7 +61,7 @@ styled = shown.style.apply(lambda row: [CHANGE_STYLES.get(row["Change"], "")] * 
 tables.dataframe(styled, hide_index=True, key="versions_definitions", height=min(38 + 35 * len(shown), 720))
 st.download_button("Download definitions (CSV)", csv_text(definitions),
                    file_name=f"sla_versions_{first_name}_{second_name}_definitions.csv".replace(" ", "_"),
-                   mime="text/csv", key="download_versions_definitions")
+                   mime="text/csv", key="download_versions_definitions", on_click=audit_download, args=("Download definitions (CSV)",))
 
 st.subheader("How each did")
 with st.spinner("Computing both versions' results…"):
@@ -117,4 +118,4 @@ styled_results = table.style.map(lambda value: "background-color: {}; color: {};
 tables.dataframe(styled_results, hide_index=True, key="versions_results", height=38 + 35 * len(table))
 st.download_button("Download results (CSV)", csv_text(results),
                    file_name=f"sla_versions_{first_name}_{second_name}_results.csv".replace(" ", "_"),
-                   mime="text/csv", key="download_versions_results")
+                   mime="text/csv", key="download_versions_results", on_click=audit_download, args=("Download results (CSV)",))

@@ -6,6 +6,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.auth import audit_download
 from dashboard.core import formatting, tracking
 from dashboard.core.kpis import KPIS
 from dashboard.team_kpis import charts as team_charts
@@ -14,8 +15,9 @@ from dashboard.team_kpis import cache as team_cache
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
-from dashboard.ui.state import current_database
 from dashboard.ui import tables
+from dashboard.core.access import REP, teams_shown
+from dashboard.ui.state import current_database, current_viewer
 
 FUNCTION_NAMES = {"marketing": "marketing", "sales": "sales", "shared": "shared by marketing and sales"}
 SORT_LABELS = {
@@ -35,10 +37,15 @@ if not config.teams:
             f"`{config.path.name}` to see each team's KPIs here.")
     st.stop()
 
-names = [team.name for team in config.teams]
-if "team_kpis_team" not in st.session_state:
+every_team = [team.name for team in config.teams]
+viewer = current_viewer()
+names = teams_shown(viewer, [(team.name, team.function) for team in config.teams])
+if not names:
+    st.info("No team's KPIs are yours to see: ask whoever runs the dashboard which team you belong to.")
+    st.stop()
+if st.session_state.get("team_kpis_team") not in names:
     default = selection.filters.team if selection.filters.team in names else names[0]
-    st.session_state["team_kpis_team"] = url_params.choice("kpi_team", names) or default
+    st.session_state["team_kpis_team"] = url_params.choice("kpi_team", names, every_team) or default
 team_name = st.segmented_control("Team", names, key="team_kpis_team", required=True,
                                  help="Teams and the KPIs each owns come from the SLA config.")
 st.query_params["kpi_team"] = team_name
@@ -46,7 +53,8 @@ st.query_params["kpi_team"] = team_name
 data = team_cache.team_page(selection, team_name)
 currency = selection.sla.currency
 team = data.team
-scope = (f"its own leads and deals (reps of {team.name})" if team.function == "sales"
+scope = ("your own leads and deals only" if viewer.role == REP
+         else f"its own leads and deals (reps of {team.name})" if team.function == "sales"
          else formatting.literal(data.filters.describe()))
 st.caption(
     f"{config.company_name} · **{team.name}** ({FUNCTION_NAMES[team.function]}) · {selection.start:%d %b %Y} – "
@@ -54,6 +62,8 @@ st.caption(
 )
 for note in data.notes:
     st.info(note)
+if viewer.role == REP:
+    st.info("These figures are measured on your own leads and deals only, not your whole team's.")
 
 
 def cards(readings, no_target: str = "no SLA target") -> None:
@@ -148,7 +158,7 @@ if not shared_trend.empty:
     with st.expander("Shared KPIs month by month"):
         trend_chart(shared_trend, "shared_trend_chart")
 st.download_button("Download monthly KPIs (CSV)", csv_text(data.monthly), key="download_monthly_kpis",
-                   file_name=f"kpis_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"), mime="text/csv")
+                   file_name=f"kpis_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"), mime="text/csv", on_click=audit_download, args=("Download monthly KPIs (CSV)",))
 
 rate = {"format": "%.1f %%"}
 RATE_COLUMNS = ("visit_to_lead_rate", "lead_to_mql_rate", "mql_to_sql_rate", "recycle_rate", "disqualified_rate",
@@ -214,7 +224,7 @@ elif data.by_channel is not None:
     both = tracking.shown(pd.concat([data.by_channel.assign(dimension="channel"),
                                      data.by_segment.assign(dimension="segment")]), data.untracked)
     st.download_button("Download by channel and segment (CSV)", csv_text(both), key="download_breakdown",
-                       file_name="marketing_by_channel_and_segment.csv", mime="text/csv")
+                       file_name="marketing_by_channel_and_segment.csv", mime="text/csv", on_click=audit_download, args=("Download by channel and segment (CSV)",))
 
 if data.by_team is not None:
     st.subheader("By sales team")
@@ -245,7 +255,7 @@ if data.by_team is not None:
                                "min_attempts_met_rate"])
     st.download_button("Download by sales team (CSV)", csv_text(tracking.shown(data.by_team, data.untracked)),
                        key="download_by_team",
-                       file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv")
+                       file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv", on_click=audit_download, args=("Download by sales team (CSV)",))
 
     st.subheader("Leaderboard")
     lead_board, deal_board = split_leaderboard(data.leaderboard)
@@ -288,6 +298,6 @@ if data.by_team is not None:
         st.download_button("Download this leaderboard (CSV)", csv_text(tracking.shown(ranked, data.untracked)),
                            key=f"download_{name}",
                            file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),
-                           mime="text/csv")
+                           mime="text/csv", on_click=audit_download, args=("Download this leaderboard (CSV)",))
     if lead_board.empty and deal_board.empty:
         st.info("No rep had leads handed over or deals at a stage in this range.")

@@ -96,6 +96,7 @@ class Viewer:
     role: str | None
     scope: Scope = field(default=COMPANY)
     reason: str = ""  # why there is no role, for the "whom to ask" page
+    teams: tuple[str, ...] = ()  # a sales manager's teams, a rep's own team: the Team KPIs they are offered
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -153,10 +154,21 @@ def viewer_for(access: AccessConfig, user: dict, reps_by_email: dict[str, str],
         return Viewer(email, name, MARKETING, MARKETING_SCOPE)
     if grant.role == SALES_MANAGER:
         rep_ids = tuple(sorted({rep for team in grant.teams for rep in reps_by_team.get(team, ())}))
-        return Viewer(email, name, SALES_MANAGER, Scope("reps", rep_ids, tuple(grant.teams)))
+        return Viewer(email, name, SALES_MANAGER, Scope("reps", rep_ids, tuple(grant.teams)), teams=tuple(grant.teams))
     rep = reps_by_email.get(email)
     if rep is None:
         return Viewer(email, name, None,
                       reason=f"{email} is granted the rep role, but no rep in the reps extract has that email "
                              "(the reps.email column)")
-    return Viewer(email, name, REP, Scope("reps", (rep,)))
+    own_team = tuple(team for team, reps in reps_by_team.items() if rep in reps)[:1]
+    return Viewer(email, name, REP, Scope("reps", (rep,)), teams=own_team)
+
+
+def teams_shown(viewer: Viewer, teams: list[tuple[str, str]]) -> list[str]:
+    """The teams (name, function) whose KPIs the viewer is offered: marketing the marketing and
+    shared ones, a sales manager their teams, a rep their own team (measured on their own records)."""
+    if viewer.role == MARKETING:
+        return [name for name, function in teams if function in ("marketing", "shared")]
+    if viewer.role in (SALES_MANAGER, REP):
+        return [name for name, _ in teams if name in viewer.teams]
+    return [name for name, _ in teams]

@@ -198,4 +198,7 @@ def _status_when_checked() -> None:
 
 def _draw_status(report: ValidationReport | None, checking: bool = False) -> None:
     label, icon = status_label(report, checking)
+    if "data_health" not in current_viewer().pages:  # a role without the page: the status, no link
+        st.caption(f"{icon} {label}")
+        return
     st.page_link(HEALTH_PAGE, label=label, icon=icon)

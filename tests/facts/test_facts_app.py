@@ -35,7 +35,7 @@ def test_the_first_visit_builds_the_facts_in_the_background_and_a_restart_takes_
 
     restarted = Database(load_config(built.config.path))  # a new server process: nothing in memory
     assert facts_on_disk(restarted)
-    monkeypatch.setattr(facts_cache, "current_database", lambda: restarted)
+    monkeypatch.setattr(facts_cache, "company_database", lambda: restarted)
     monkeypatch.setattr(facts_cache, "_BUILDS", {})
     state = facts_cache.start_facts()
     # on disk: taken up before the page runs, no thread to wait for
