@@ -792,6 +792,8 @@ def reps_table() -> pa.Table:
             "name": pa.array([rep.name for rep in REPS]),
             "team": pa.array([rep.team for rep in REPS]),
             "role": pa.array([rep.role for rep in REPS]),
+            # the address each rep signs in with (sign-in matches a rep role to its rep by it)
+            "email": pa.array([rep.name.lower().replace(" ", ".") + "@northwind.example" for rep in REPS]),
         },
     )
 

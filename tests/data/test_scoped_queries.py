@@ -57,7 +57,8 @@ def _only_the_scope(scope: Scope, folder: Path) -> None:
                                                                               "reps")}
     if scope.kind == "marketing":
         tables["touches"] = tables["touches"].iloc[0:0]
-        tables["reps"] = tables["reps"].assign(name=pd.Series([None] * len(tables["reps"]), dtype="string"))
+        hidden = pd.Series([None] * len(tables["reps"]), dtype="string", index=tables["reps"].index)
+        tables["reps"] = tables["reps"].assign(name=hidden, email=hidden)
     else:
         reps = set(scope.rep_ids)
         tables["reps"] = tables["reps"][tables["reps"]["rep_id"].isin(reps)]
@@ -128,8 +129,9 @@ def test_every_query_returns_only_the_scopes_rows(name, scoped_and_copy, sample)
 
 
 def test_a_scoped_cursor_reads_no_other_reps_rows(sample):
+    sdr = sample.scoped(SCOPES["sdr"]).cursor()  # SDRs own the leads handed off, AEs the deals
+    assert {row[0] for row in sdr.sql("select distinct owner_id from funnel_leads").fetchall()} == {"R01"}
     cursor = sample.scoped(SCOPES["rep"]).cursor()
-    assert {row[0] for row in cursor.sql("select distinct owner_id from funnel_leads").fetchall()} == {"R09"}
     assert {row[0] for row in cursor.sql("select distinct owner_id from funnel_deals").fetchall()} == {"R09"}
     assert cursor.sql("select count(*) from reps").fetchall() == [(1,)]
     with pytest.raises(Exception, match="company-wide facts"):
