@@ -99,3 +99,17 @@ def test_the_audit_log_may_not_go_among_the_extracts(tmp_path):
     with pytest.raises(ConfigError) as error:
         config_with(tmp_path, f'\n[access]\naudit_log = "{REPO / "data" / "sample" / "audit.jsonl"}"\n')
     assert any(problem.startswith("access.audit_log") for problem in error.value.problems)
+
+
+def test_every_download_button_is_audited():
+    """A download is an audit event (README: Sign-in and roles): a new button cannot forget it."""
+    import ast
+
+    missing = []
+    for path in sorted((REPO / "dashboard").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "download_button"
+                    and not any(k.arg == "on_click" and getattr(k.value, "id", "") == "audit_download"
+                                for k in node.keywords)):
+                missing.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert missing == []
