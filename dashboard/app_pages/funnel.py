@@ -167,7 +167,9 @@ tables.dataframe(
     container=right,
     hide_index=True,
     column_config={
-        "transition": "Transition", "records": "Records", "out_of_order_count": "Out of order",
+        "transition": "Transition",
+        "records": st.column_config.NumberColumn("Records", format="localized"),
+        "out_of_order_count": st.column_config.NumberColumn("Out of order", format="localized"),
         "median_days": st.column_config.NumberColumn("Median days", format="%.1f"),
         "p75_days": st.column_config.NumberColumn("75th pct days", format="%.1f"),
     },

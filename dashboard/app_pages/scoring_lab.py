@@ -290,7 +290,7 @@ with st.expander("How the estimate is made"):
             "Revenue per lead lent": [formatting.money(v, currency) for v in bands["revenue_per_lead"]],
             "Borrowed from band": ["" if pd.isna(v) else f"{int(v)}–{int(v) + scoring_lab.BAND_WIDTH - 1}"
                                    for v in bands["borrowed_from"]],
-        }), hide_index=True)
+        }), hide_index=True, column_config={"Observed leads": st.column_config.NumberColumn(format="localized")})
 
 st.subheader("Propose")
 proposal = LeadDefinition(mql_threshold=int(threshold), rules=tuple(proposed_rules))

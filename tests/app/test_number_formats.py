@@ -122,6 +122,9 @@ def table_problems(frame: pd.DataFrame, config: dict, order: list[str], raw: set
             whole = values.dropna()
             if is_count and not (whole == whole.round()).all():
                 problems.append(f"{where}: counts with decimals {sorted(set(whole[whole != whole.round()]))[:3]}")
+            number_format = (settings.get("type_config") or {}).get("format")
+            if is_count and (whole.abs() >= 1000).any() and number_format != "localized":
+                problems.append(f"{where}: counts without thousands separators (e.g. {int(whole.max())})")
             continue
         texts = [c for c in cells if c not in NEUTRAL and c not in MISSING_WORDS]
         if bad := sorted({c for c in texts if "$" in c and not MONEY.fullmatch(c.split(" ")[-1] if " · " in c else c)}):
