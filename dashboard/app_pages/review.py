@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.ui.auth import audit_download
 from dashboard.review import drilldown
-from dashboard.core import formatting
+from dashboard.core import formatting, tracking
 from dashboard.review import charts as review_charts
 from dashboard.review import view as review_view
 from dashboard.funnel.domain import status_reasons
@@ -240,12 +240,15 @@ def records_section() -> None:
             st.caption(f"Showing the first {len(shown):,} of {choice.count:,} {record}s; the CSV has all of them.")
         else:
             st.caption(f"{choice.count:,} {record}{'' if choice.count == 1 else 's'}.")
-    tables.dataframe(drilldown.display_records(shown, choice.key, selection.config.display_name, review.currency),
-                 hide_index=True, key="review_records")
+    untracked = database.catalog.untracked(shown.columns)
+    tables.dataframe(drilldown.display_records(shown, choice.key, selection.config.display_name, review.currency,
+                                               untracked), hide_index=True, key="review_records")
     st.download_button(
         f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",
-        lambda: csv_text(drilldown.records(database, choice.key, choice.start, choice.end, choice.filters)),
-        file_name=f"review_{choice.key}_{choice.scope}_{stamp}.csv", mime="text/csv", key="download_review_records", on_click=audit_download, args=(f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",))
+        lambda: csv_text(tracking.shown(drilldown.records(database, choice.key, choice.start, choice.end,
+                                                          choice.filters), untracked)),
+        file_name=f"review_{choice.key}_{choice.scope}_{stamp}.csv", mime="text/csv", key="download_review_records",
+        on_click=audit_download, args=(f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",))
 
 
 records_section()

@@ -53,6 +53,8 @@ FIGURE_NEEDS: dict[str, frozenset[str]] = {
         "disqualified": {"mql", "leads.disqualified_at"},
         # A rep's role (SDR / AE) is only known when the reps extract has one: Maven's has none.
         "role": {"reps.role"},
+        # Sales-sourced means "a deal without a lead": only known when deals link to leads.
+        "is_sales_sourced": {"lead", "deals.lead_id"},
         # The scoring lab's outcomes of re-scored leads (scoring_lab.py).
         "sqls_observed": {"sql"},
         "sqls_estimated": {"sql"},

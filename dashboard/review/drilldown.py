@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 import pandas as pd
 
 from dashboard.core import formatting
+from dashboard.core.tracking import NOT_TRACKED
 from dashboard.data import Database, date_range_params
 from dashboard.funnel.domain import Filters
 
@@ -63,15 +64,19 @@ TIMESTAMP_COLUMNS = ("created_at", "mql_at", "sql_at", "recycled_at", "disqualif
 
 
 def display_records(frame: pd.DataFrame, key: str, display_name: Callable[[str, object], str],
-                    currency: str) -> pd.DataFrame:
+                    currency: str, untracked: Iterable[str] = ()) -> pd.DataFrame:
     """The records as a person reads them, narrow enough for a 1440 px page: days rather than
     times to the second, amounts as on the cards, channels and segments by their display names,
-    and "—" where a record has no value (a sales-sourced deal has no channel), never "None"."""
+    and "—" where a record has no value (a sales-sourced deal has no channel), never "None";
+    an `untracked` column reads "not tracked" (a deal-only export cannot say what is sales-sourced)."""
     columns = display_columns(key)
+    untracked = set(untracked)
     shown = pd.DataFrame(index=frame.index)
     for column, label in columns.items():
         values = frame[column] if column in frame else pd.Series(None, index=frame.index, dtype=object)
-        if column in TIMESTAMP_COLUMNS or column == "date":
+        if column in untracked:
+            text = pd.Series(NOT_TRACKED, index=frame.index, dtype=object)
+        elif column in TIMESTAMP_COLUMNS or column == "date":
             text = pd.to_datetime(values).dt.strftime("%d %b %Y")
         elif column == "amount":
             text = values.map(lambda value: formatting.money(value, currency))
@@ -100,4 +105,4 @@ def records(database: Database, key: str, start: dt.date, end: dt.date, filters:
     fetched (the query still runs on the database, only the first rows come back)."""
     drill = drill_for(key)
     params = {**date_range_params(start, end), **filters.params(), "stage": drill.stage}
-    return database.query(drill.query, params, limit=limit)
+    return database.catalog.blank_untracked(database.query(drill.query, params, limit=limit))

@@ -14,6 +14,7 @@ from dashboard.cli import main
 from dashboard.core.frames import row_mask
 from dashboard.funnel.domain import NOT_TRACKED, Filters, build_funnel
 from dashboard.planner.data import planner_inputs
+from dashboard.review import drilldown
 from dashboard.scoring_lab.charts import tradeoff_panels
 from dashboard.scoring_lab.data import LabData
 from dashboard.team_kpis.data import team_kpis_data
@@ -89,6 +90,21 @@ def test_a_reps_extract_without_roles_leaves_the_role_not_tracked(tmp_path):
     assert "role" in data.untracked
     assert data.leaderboard["role"].isna().all()
     assert data.leaderboard.set_index("rep_id").loc["R1", "won_deals"] == 1  # the rest of the row stands
+
+
+def test_the_records_of_a_deal_only_export_do_not_call_every_deal_sales_sourced(tmp_path):
+    """On Maven's pipeline (no leads) the review's records said "Sales-sourced: yes" on every deal."""
+    database = build_database(tmp_path / "extracts", {"deals": DEALS, "reps": REPS}, drop={"deals": ("lead_id",)})
+    try:
+        won = drilldown.records(database, "won", *MARCH)
+        untracked = database.catalog.untracked(won.columns)
+    finally:
+        database.close()
+    # won in March: D2 (5 Mar, 20,000), D1 (25 Mar, 10,000), D4 (31 Mar, 7,000)
+    assert sorted(won["deal_id"]) == ["D1", "D2", "D4"] and won["is_sales_sourced"].isna().all()
+    shown = drilldown.display_records(won, "won", lambda dimension, value: str(value), "USD", untracked)
+    assert shown["Sales-sourced"].tolist() == ["not tracked"] * 3
+    assert sorted(shown["Amount"]) == ["$10k", "$20k", "$7,000"]  # as on the cards
 
 
 def test_by_channel_without_leads_has_sessions_but_no_leads_or_visit_rate(tmp_path):
