@@ -161,9 +161,21 @@ else:
 left.download_button("Download monthly volumes (CSV)", csv_text(monthly), file_name="funnel_by_month.csv",
                      mime="text/csv", key="download_monthly", on_click=audit_download, args=("Download monthly volumes (CSV)",))
 durations = data.durations
+# "lead_to_mql" reads "Lead → MQL", as the review's table has it.
+STEP_NAMES = {"lead": "Lead", "mql": "MQL", "sql": "SQL", "proposal": "proposal", "won": "won", "deal": "Deal opened",
+              "opportunity": "opportunity"}
+
+
+def transition_label(key: str) -> str:
+    parts = str(key).split("_to_")
+    if len(parts) != 2 or not all(part in STEP_NAMES for part in parts):
+        return str(key).replace("_", " ")
+    return f"{STEP_NAMES[parts[0]]} → {STEP_NAMES[parts[1]]}"
+
+
 right.markdown("**Days between stages** (records reaching the later stage in the range)")
 tables.dataframe(
-    durations.drop(columns=["transition_order"]).assign(transition=lambda f: f["transition"].str.replace("_", " ")),
+    durations.drop(columns=["transition_order"]).assign(transition=lambda f: f["transition"].map(transition_label)),
     container=right,
     hide_index=True,
     column_config={

@@ -183,3 +183,10 @@ def test_the_scorecard_teams_column_fits_its_longest_cell(sample_pages):
     frame, config, _ = next(table for table in sample_pages["app_pages/review.py"]["tables"] if "Teams" in table[0])
     longest = max(frame["Teams"], key=len)
     assert config["Teams"].get("width") == fitting_width_px(frame["Teams"], "Teams") >= 7 * len(longest)
+
+
+def test_the_funnel_names_its_transitions_as_the_review_does(sample_pages):
+    """The days-between-stages table read "lead to mql" (seen in the screenshot)."""
+    frame = next(table[0] for table in sample_pages["app_pages/funnel.py"]["tables"] if "transition" in table[0])
+    assert frame["transition"].tolist()[:2] == ["Lead → MQL", "MQL → SQL"]
+    assert not any("_" in name or " to " in name for name in frame["transition"])
