@@ -40,6 +40,8 @@ PAGES = [
     ("sla_versions", st.Page("app_pages/sla_versions.py", title="SLA versions", icon=":material/compare_arrows:"), frozenset()),
     ("data_health", st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:"), frozenset()),
 ]
+# The pages that read every lead, dated or not, when the leads are undated (a lead-scoring export).
+ALL_TIME_PAGES = {"funnel", "scoring_lab"}
 allowed = [(page, used) for name, page, used in PAGES if name in viewer.pages]
 pages = st.navigation([page for page, _ in allowed])
 controls = {page.url_path: used for page, used in allowed}[pages.url_path]
@@ -47,7 +49,7 @@ audit_page_view(pages.title)
 banner = st.container()  # at the top; filled once the sidebar is drawn, so its widgets never wait for the checks
 url_params.show_notes(pages.url_path)  # what the link asked for that the page could not use
 with guarded_run():  # bounded in time, stopped once the viewer has gone, failures told as messages
-    st.session_state["selection"] = render_sidebar(controls)
+    st.session_state["selection"] = render_sidebar(controls, all_time=pages.url_path in ALL_TIME_PAGES)
     show_banner(pages.title, banner)  # a warning linking to Data health when the page's data has errors
     show_sidebar_status()
     show_facts_progress()  # the facts pages read once built: taken up from disk, or built in the background

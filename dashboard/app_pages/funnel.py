@@ -10,7 +10,7 @@ from dashboard.core.contract import OPPORTUNITY
 from dashboard.funnel.domain import funnel_frame, opportunity_note, status_reasons, target_text
 from dashboard.funnel.data import COHORT, PERIOD
 from dashboard.funnel import cache as cached
-from dashboard.ui.state import current_database
+from dashboard.ui.state import UNDATED, current_config, current_database, undated_selection
 from dashboard.core.exports import csv_text
 from dashboard.ui import url_params
 from dashboard.ui.figures import built_figure
@@ -23,7 +23,44 @@ VIEWS = {
 
 selection = st.session_state.get("selection")
 st.title("Funnel")
+
+
+def all_time_funnel() -> None:
+    """Undated leads: every lead followed to the furthest stage it reached, with no period."""
+    undated = undated_selection(current_config(), current_database())
+    result = cached.all_time_funnel(undated)
+    st.caption(f"{undated.config.company_name} · **all time**: every lead of the extracts, followed to the furthest stage "
+               "it reached. The leads have no creation date, so no period, trend or SLA target applies.")
+    columns = st.columns(len(result.steps))
+    for column, step in zip(columns, result.steps):
+        with column:
+            if step.count is None:
+                st.metric(step.label, "—")
+                st.caption("not tracked: the extract has no data for this stage")
+                continue
+            st.metric(step.label, formatting.count(step.count))
+            if step.rate_from_previous is not None:
+                st.markdown(f"{formatting.pct(step.rate_from_previous)} of {formatting.STAGE_NOUNS[step.previous_stage]}")
+    if any(step.rate_from_previous is not None for step in result.steps):
+        left, right = st.columns(2)
+        left.plotly_chart(charts.funnel_figure(result.steps), key="funnel_chart")
+        right.plotly_chart(charts.conversion_figure(result.steps), key="conversion_chart")
+    else:
+        st.info("No conversion to show: the extract tracks fewer than two stages of this funnel.")
+    table = funnel_frame(result.steps)
+    st.dataframe(pd.DataFrame({
+        "Stage": table["stage"], "Count": [formatting.count(v, missing="") for v in table["count"]],
+        "Note": table["note"], "Rate measured from": table["measured_from"].fillna(""),
+        "% of previous": [formatting.pct(v, missing="") for v in table["rate_from_previous"]],
+        "% of first": [formatting.pct(v, 2, missing="") for v in table["rate_from_first"]],
+    }), hide_index=True)
+    st.download_button("Download funnel (CSV)", csv_text(table), file_name="funnel_all_time.csv", mime="text/csv",
+                       key="download_funnel", on_click=audit_download, args=("Download funnel (CSV)",))
+
+
 if selection is None:
+    if st.session_state.get(UNDATED):
+        all_time_funnel()
     st.stop()
 
 currency = selection.sla.currency

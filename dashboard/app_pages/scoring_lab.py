@@ -14,15 +14,21 @@ from dashboard.scoring_lab.data import available_attributes, lab_shape
 from dashboard.scoring_lab import rule_editor
 from dashboard.scoring_lab import cache as lab_cache
 from dashboard.funnel.domain import latest_mature_range
-from dashboard.ui.state import current_database, is_default_range, use_range
+from dashboard.ui.state import UNDATED, current_config, current_database, is_default_range, undated_selection, use_range
 from dashboard.core.exports import csv_text
 from dashboard.ui.figures import built_figure
 from dashboard.ui import tables
 
 selection = st.session_state.get("selection")
 st.title("Scoring lab")
+if selection is None and st.session_state.get(UNDATED):
+    # Undated leads (a lead-scoring export): every lead is re-scored, all time, under the latest SLA version.
+    selection = undated_selection(current_config(), current_database())
 if selection is None:
     st.stop()
+all_time = selection.start is None
+leads_shown = ("every lead (all time: the leads are undated)" if all_time
+               else f"leads created {selection.start:%d %b %Y} – {selection.end:%d %b %Y}")
 
 database = current_database()
 base = selection.sla
@@ -50,8 +56,11 @@ data = lab_cache.lab(key)
 groups = data.groups
 currency = base.currency
 if groups.size == 0:
-    st.info(f"No lead was created from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} "
-            f"({formatting.literal(selection.filters.describe())}): widen the date range in the sidebar.")
+    if all_time:
+        st.info("The leads extract has no leads.")
+    else:
+        st.info(f"No lead was created from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} "
+                f"({formatting.literal(selection.filters.describe())}): widen the date range in the sidebar.")
     st.stop()
 
 # Outcomes of leads still maturing read low, so the lab first opens on the latest months that have had
@@ -86,10 +95,12 @@ rule_editor.normalise(labels)
 leads_total = int(groups.leads.sum())
 handed_off = int(groups.observed.sum())
 st.caption(
-    f"{selection.config.company_name} · leads created {selection.start:%d %b %Y} – {selection.end:%d %b %Y} "
+    f"{selection.config.company_name} · {leads_shown} "
     f"({formatting.literal(selection.filters.describe())}"
     f"{'; the team filter does not apply to leads never handed off' if selection.filters.team else ''}): "
-    f"**{leads_total:,} leads**, of which {handed_off:,} were handed off and have an observed sales outcome. "
+    f"**{leads_total:,} leads**, of which {handed_off:,} "
+    + ("have an observed outcome (the extract says whether each converted). " if database.catalog.outcome_on_leads
+       else "were handed off and have an observed sales outcome. ") +
     f"Current = the lead definition of **{base.name}** (threshold {base_definition.mql_threshold}, "
     f"{len(base_definition.rules)} rules), re-scored on these leads."
 )
@@ -184,8 +195,8 @@ def delta(value, reference, kind):
 
 cards = st.columns(6)
 cards[0].metric("MQLs", formatting.count(new["mqls"]), delta(new["mqls"], cur["mqls"], "count"), delta_color="off")
-cards[0].caption(f"{new['mqls_per_month']:,.0f} a month · {formatting.count(new['mqls_estimated'])} never handed off "
-                 "(outcome estimated)")
+cards[0].caption((f"{new['mqls_per_month']:,.0f} a month · " if new["mqls_per_month"] is not None else "all time · ")
+                 + f"{formatting.count(new['mqls_estimated'])} never handed off (outcome estimated)")
 sql_tracked, won_tracked = data.sql_tracked, data.won_tracked
 cards[1].metric("MQL → SQL", formatting.pct(new["mql_to_sql_rate"]) if sql_tracked else "not tracked",
                 delta(new["mql_to_sql_rate"], cur["mql_to_sql_rate"], "rate") if sql_tracked else None)
@@ -209,7 +220,10 @@ cards[4].metric("Won revenue missed", formatting.money(new["revenue_missed"], cu
 if revenue_tracked:
     cards[4].caption(f"{new['won_missed']:,.0f} won lead{'' if new['won_missed'] == 1 else 's'} the proposal would not "
                      "hand off")
-if reps:
+if reps and all_time:
+    cards[5].metric("MQLs / rep / month", "not tracked")
+    cards[5].caption("the leads are undated: no month to spread the MQLs over")
+elif reps:
     per_rep = new["mqls_per_rep"]
     over = capacity and per_rep > capacity
     cards[5].metric("MQLs / rep / month", f"{per_rep:,.1f}", delta(per_rep, cur["mqls_per_rep"], "decimal"),
@@ -235,46 +249,52 @@ st.download_button("Download trade-off (CSV)", csv_text(tracking.shown(proposed_
                    file_name="scoring_tradeoff.csv",
                    mime="text/csv", key="download_lab_tradeoff", on_click=audit_download, args=("Download trade-off (CSV)",))
 
-st.subheader("Month by month")
-left, right = st.columns(2)
-left.plotly_chart(built_figure(scoring_lab_charts.load_figure, current.monthly, proposed.monthly, capacity), key="lab_load_chart")
-if data.revenue_tracked:
-    right.plotly_chart(built_figure(scoring_lab_charts.revenue_figure, proposed.monthly, formatting.CURRENCY_SYMBOLS.get(currency, "")),
-                       key="lab_revenue_chart")
-else:
-    right.caption("Won revenue of the month's leads: not tracked (the extracts have no won amounts linked to leads).")
-monthly = proposed.monthly.merge(current.monthly[["month_start", "mqls", "mql_to_sql_rate", "revenue_missed"]],
-                                 on="month_start", suffixes=("", "_current"))
-monthly = tracking.blank(monthly, data.untracked)
-captured = monthly["revenue_captured_observed"] + monthly["revenue_captured_estimated"]
-
 
 def shown_missing(column: str) -> str:
     return tracking.NOT_TRACKED if column in data.untracked else "—"
 
 
-tables.dataframe(pd.DataFrame({
-    "Month": pd.to_datetime(monthly["month_start"]).dt.strftime("%b %Y"),
-    "Leads": [formatting.count(v) for v in monthly["leads"]],
-    "Handed off": [formatting.count(v) for v in monthly["handed_off_in_history"]],
-    "MQLs current": [formatting.count(v) for v in monthly["mqls_current"]],
-    "MQLs proposed": [formatting.count(v) for v in monthly["mqls"]],
-    "Estimated": [formatting.count(v) for v in monthly["mqls_estimated"]],
-    "MQL → SQL": [formatting.pct(v, missing=shown_missing("mql_to_sql_rate")) for v in monthly["mql_to_sql_rate"]],
-    "MQL → won": [formatting.pct(v, missing=shown_missing("mql_to_won_rate")) for v in monthly["mql_to_won_rate"]],
-    "Captured": [formatting.money(v, currency, missing=shown_missing("revenue_captured_observed")) for v in captured],
-    "Missed": [formatting.money(v, currency, missing=shown_missing("revenue_missed")) for v in monthly["revenue_missed"]],
-    "Per rep": [f"{v:,.1f}" if pd.notna(v) else "—" for v in monthly["mqls_per_rep"]],
-}), hide_index=True, column_config={
-    "Handed off": st.column_config.TextColumn(help="Leads handed to sales in history, under the definition then"),
-    "Estimated": st.column_config.TextColumn(help="Proposed MQLs never handed off: their outcome is estimated"),
-    "Captured": st.column_config.TextColumn(help="Revenue of the proposed MQLs, observed plus estimated"),
-    "Missed": st.column_config.TextColumn(help="Revenue of leads the proposal leaves out"),
-    "Per rep": st.column_config.TextColumn(help="Proposed MQLs per rep working them"),
-})
-st.download_button("Download month by month (CSV)", csv_text(tracking.shown(monthly, data.untracked)),
-                   file_name="scoring_lab_by_month.csv",
-                   mime="text/csv", key="download_lab_monthly", on_click=audit_download, args=("Download month by month (CSV)",))
+if all_time:
+    st.caption("Month by month: not tracked (the leads have no creation date to put them in a month).")
+else:
+    st.subheader("Month by month")
+    left, right = st.columns(2)
+    left.plotly_chart(built_figure(scoring_lab_charts.load_figure, current.monthly, proposed.monthly, capacity),
+                      key="lab_load_chart")
+    if data.revenue_tracked:
+        right.plotly_chart(built_figure(scoring_lab_charts.revenue_figure, proposed.monthly,
+                                        formatting.CURRENCY_SYMBOLS.get(currency, "")),
+                           key="lab_revenue_chart")
+    else:
+        right.caption("Won revenue of the month's leads: not tracked (the extracts have no won amounts linked to leads).")
+    monthly = proposed.monthly.merge(current.monthly[["month_start", "mqls", "mql_to_sql_rate", "revenue_missed"]],
+                                     on="month_start", suffixes=("", "_current"))
+    monthly = tracking.blank(monthly, data.untracked)
+    captured = monthly["revenue_captured_observed"] + monthly["revenue_captured_estimated"]
+
+    tables.dataframe(pd.DataFrame({
+        "Month": pd.to_datetime(monthly["month_start"]).dt.strftime("%b %Y"),
+        "Leads": [formatting.count(v) for v in monthly["leads"]],
+        "Handed off": [formatting.count(v) for v in monthly["handed_off_in_history"]],
+        "MQLs current": [formatting.count(v) for v in monthly["mqls_current"]],
+        "MQLs proposed": [formatting.count(v) for v in monthly["mqls"]],
+        "Estimated": [formatting.count(v) for v in monthly["mqls_estimated"]],
+        "MQL → SQL": [formatting.pct(v, missing=shown_missing("mql_to_sql_rate")) for v in monthly["mql_to_sql_rate"]],
+        "MQL → won": [formatting.pct(v, missing=shown_missing("mql_to_won_rate")) for v in monthly["mql_to_won_rate"]],
+        "Captured": [formatting.money(v, currency, missing=shown_missing("revenue_captured_observed")) for v in captured],
+        "Missed": [formatting.money(v, currency, missing=shown_missing("revenue_missed")) for v in monthly["revenue_missed"]],
+        "Per rep": [f"{v:,.1f}" if pd.notna(v) else "—" for v in monthly["mqls_per_rep"]],
+    }), hide_index=True, column_config={
+        "Handed off": st.column_config.TextColumn(help="Leads handed to sales in history, under the definition then"),
+        "Estimated": st.column_config.TextColumn(help="Proposed MQLs never handed off: their outcome is estimated"),
+        "Captured": st.column_config.TextColumn(help="Revenue of the proposed MQLs, observed plus estimated"),
+        "Missed": st.column_config.TextColumn(help="Revenue of leads the proposal leaves out"),
+        "Per rep": st.column_config.TextColumn(help="Proposed MQLs per rep working them"),
+    })
+    st.download_button("Download month by month (CSV)", csv_text(tracking.shown(monthly, data.untracked)),
+                       file_name="scoring_lab_by_month.csv",
+                       mime="text/csv", key="download_lab_monthly", on_click=audit_download,
+                       args=("Download month by month (CSV)",))
 
 with st.expander("How the estimate is made"):
     st.markdown(f"**{scoring_lab.ESTIMATE_METHODS[method]}**: {scoring_lab.ESTIMATE_EXPLANATIONS[method]}")
@@ -294,11 +314,12 @@ with st.expander("How the estimate is made"):
 
 st.subheader("Propose")
 proposal = LeadDefinition(mql_threshold=int(threshold), rules=tuple(proposed_rules))
-note = (f"Re-scored on {leads_total:,} leads created {selection.start} to {selection.end}: {new['mqls']:,.0f} MQLs "
+note = (f"Re-scored on {leads_total:,} " + ("leads, all time" if all_time else f"leads created {selection.start} to {selection.end}")
+        + f": {new['mqls']:,.0f} MQLs "
         f"({cur['mqls']:,.0f} under the current definition)"
         + (", hand-raisers bypassing the threshold." if bypass else "."))
 snippet = scoring_lab.lead_definition_toml(proposal, base.name, data.as_of, note)
-checked, problems = scoring_lab.check_lead_definition(snippet)
+checked, problems = scoring_lab.check_lead_definition(snippet, selection.config.data.declared_attributes)
 if problems:
     st.error("The proposal would not pass the SLA config's checks:\n" + "\n".join(f"- {p}" for p in problems))
 else:

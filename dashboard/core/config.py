@@ -19,7 +19,7 @@ from typing import Any
 
 from dashboard.core.access import ROLES, SALES_MANAGER, AccessConfig, Grant
 from dashboard.core.cache_folder import default_cache_folder
-from dashboard.core.contract import DEAL_STATUSES, STAGE_NAMES, TABLES
+from dashboard.core.contract import ATTRIBUTE_SLOTS, DEAL_STATUSES, STAGE_NAMES, TABLES
 from dashboard.core.kpis import KPIS
 from dashboard.core.mail import MailSettings
 
@@ -62,17 +62,24 @@ RULE_OPERATORS_BY_KIND = {
     "label": ("in", "not in", "=", "!="),
     "flag": ("=", "!="),
 }
+# The types a declared scoring attribute (`[data.tables.leads.attributes]`) may have, and the rule
+# kind each is: a category is compared as text, a flag as true/false.
+ATTRIBUTE_TYPES = {"number": "number", "category": "label", "flag": "flag"}
+_ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 
-def rule_kind(attribute: str) -> str:
-    return _RULE_KINDS.get(attribute, "label")
+def rule_kind(attribute: str, kinds: dict[str, str] | None = None) -> str:
+    return (kinds if kinds is not None else _RULE_KINDS).get(attribute, "label")
 
 
-def rule_problems(attribute: Any, op: Any, value: Any, points: Any) -> list[str]:
-    """What is wrong with one scoring rule, each problem naming its field; [] when it is usable."""
-    if not isinstance(attribute, str) or attribute not in SCORING_ATTRIBUTES:
-        return [f"attribute must be a lead attribute: {', '.join(SCORING_ATTRIBUTES)}"]
-    kind = rule_kind(attribute)
+def rule_problems(attribute: Any, op: Any, value: Any, points: Any, kinds: dict[str, str] | None = None) -> list[str]:
+    """What is wrong with one scoring rule, each problem naming its field; [] when it is usable.
+    `kinds` are the attributes rules may read (name -> number / label / flag): the contract's and
+    those the config declares (DataConfig.scoring_attributes); the contract's when not given."""
+    kinds = kinds if kinds is not None else _RULE_KINDS
+    if not isinstance(attribute, str) or attribute not in kinds:
+        return [f"attribute must be a lead attribute: {', '.join(kinds)}"]
+    kind = rule_kind(attribute, kinds)
     problems = []
     if not isinstance(op, str) or op not in RULE_OPERATORS_BY_KIND[kind]:
         problems.append(f"op must be one of {', '.join(RULE_OPERATORS_BY_KIND[kind])} for {attribute}")
@@ -182,6 +189,31 @@ EVENT_GRAIN_TABLES = {"traffic": ("row", "event")}
 
 
 @dataclass(frozen=True)
+class LeadOutcome:
+    """`[data.tables.leads.outcome]`: the sale read from the leads extract itself, when there is no
+    deals table (a lead-scoring export): each converted lead counts as one won deal."""
+
+    converted: str | None = None  # a 0/1, true/false or yes/no column of the leads extract
+    won_at: str | None = None  # the date the lead was won (alone, or dating `converted`)
+    amount: str | None = None  # the value of the won business
+
+
+@dataclass(frozen=True)
+class DeclaredAttribute:
+    """One `[data.tables.leads.attributes]` entry: a lead column scoring rules may read."""
+
+    name: str  # what rules call it (`attribute = "lead_source"`)
+    column: str  # the extract's column
+    type: str  # number | category | flag
+
+    slot: str = ""  # the leads view's column it is read into (contract.LEAD_ATTRIBUTE_SLOTS)
+
+    @property
+    def kind(self) -> str:
+        return ATTRIBUTE_TYPES[self.type]
+
+
+@dataclass(frozen=True)
 class TableSource:
     """Where one contract table comes from and how its columns and values map."""
 
@@ -195,6 +227,8 @@ class TableSource:
     delimiter: str | None
     grain: str = "row"  # "event": one row per visit or click, counted into the contract's rows (traffic)
     table: str | None = None  # a catalog table (Spark) instead of a path, e.g. "crm.leads"
+    outcome: LeadOutcome | None = None  # leads only: the sale read from the lead (no deals table)
+    attributes: tuple[DeclaredAttribute, ...] = ()  # leads only: declared scoring attributes
 
     @property
     def shown(self) -> str:
@@ -230,6 +264,22 @@ class DataConfig:
     as_of: dt.date | None
     stages_not_tracked: tuple[str, ...]
     accepted_findings: tuple[AcceptedFinding, ...] = ()
+
+    @property
+    def declared_attributes(self) -> tuple[DeclaredAttribute, ...]:
+        leads = self.tables.get("leads")
+        return leads.attributes if leads is not None else ()
+
+    @property
+    def scoring_attributes(self) -> dict[str, str]:
+        """Every attribute a scoring rule may read, with its rule kind: the contract's lead
+        attributes and the ones the config declares."""
+        return {**_RULE_KINDS, **{a.name: a.kind for a in self.declared_attributes}}
+
+    @property
+    def lead_outcome(self) -> LeadOutcome | None:
+        leads = self.tables.get("leads")
+        return leads.outcome if leads is not None else None
 
 
 @dataclass(frozen=True)
@@ -404,7 +454,7 @@ def parse_config(raw: dict, path: Path) -> Config:
     )
 
     cache = _read_cache(reader, top.get("cache"), path.parent, data.folder)
-    slas = _read_slas(reader, top.get("sla"))
+    slas = _read_slas(reader, top.get("sla"), data.scoring_attributes)
     teams = _read_teams(reader, top.get("teams"))
     _check_team_references(reader, data, teams)
 
@@ -569,9 +619,17 @@ def _read_data(reader: _Reader, raw: Any, config_dir: Path) -> DataConfig:
             source = _read_table_source(reader, name, table_raw)
             if source is not None:
                 tables[name] = source
+    outcome = tables["leads"].outcome if "leads" in tables else None
     for name, table in TABLES.items():
         if table.required and name not in tables_raw:
             reader.problem(f"data.tables.{name}", f"is missing; say where the {name} extract is ([data.tables.{name}] path = ...)")
+    # The deals table is where the sale is, unless the leads carry it (a lead-scoring export).
+    if "deals" not in tables_raw and outcome is None:
+        reader.problem("data.tables.deals", "is missing; say where the deals extract is ([data.tables.deals] path = ...), "
+                                            "or map the outcome on the leads ([data.tables.leads.outcome] converted = ...)")
+    if "deals" in tables_raw and outcome is not None:
+        reader.problem("data.tables.leads.outcome", "the config has a deals table too; the outcome is read from one "
+                                                    "place: remove [data.tables.leads.outcome] or [data.tables.deals]")
     return DataConfig(folder=folder, tables=tables, as_of=as_of, stages_not_tracked=tuple(not_tracked),
                       accepted_findings=_read_accepted(reader, section.get("accepted_findings")))
 
@@ -601,7 +659,7 @@ def _read_accepted(reader: _Reader, raw: Any) -> tuple[AcceptedFinding, ...]:
 def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | None:
     key = f"data.tables.{name}"
     section = reader.table(raw, key, ("path", "table", "format", "columns", "values", "constants", "timestamp_formats",
-                                      "delimiter", "grain"))
+                                      "delimiter", "grain") + (("outcome", "attributes") if name == "leads" else ()))
     catalog_table = reader.value(section, key, "table", str, default=None,
                                  check=lambda v: None if _CATALOG_NAME.fullmatch(v) else "must be a catalog table name such as crm.leads")
     if "table" in section:
@@ -659,7 +717,74 @@ def _read_table_source(reader: _Reader, name: str, raw: Any) -> TableSource | No
         delimiter=delimiter,
         grain=grain or "row",
         table=catalog_table,
+        outcome=_read_outcome(reader, section.get("outcome"), f"{key}.outcome") if "outcome" in section else None,
+        attributes=_read_attributes(reader, section.get("attributes"), f"{key}.attributes", contract),
     )
+
+
+def _read_outcome(reader: _Reader, raw: Any, key: str) -> LeadOutcome | None:
+    """`[data.tables.leads.outcome]`: converted and/or won_at, optionally amount, each naming a column."""
+    section = reader.table(raw, key, ("converted", "won_at", "amount"))
+    names = {field: reader.value(section, key, field, str, default=None,
+                                 check=lambda v: None if v.strip() else "must name a column of your leads extract")
+             for field in ("converted", "won_at", "amount")}
+    if not section:
+        reader.problem(key, "must name the column that says a lead converted: converted = \"<your 0/1 column>\" "
+                            "(or won_at = \"<the date it was won>\")")
+        return None
+    if names["converted"] is None and names["won_at"] is None:
+        if "converted" not in section and "won_at" not in section:
+            reader.problem(f"{key}.converted", "is missing; name the 0/1 (or yes/no) column that says a lead became a "
+                                               "customer, or give won_at, the date it was won")
+        return None
+    return LeadOutcome(**names)
+
+
+def _read_attributes(reader: _Reader, raw: Any, key: str, contract) -> tuple[DeclaredAttribute, ...]:
+    """`[data.tables.leads.attributes]`: name = "number" | "category" | "flag" (the column is the
+    name), or name = { column = "Your Column", type = "..." }."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        reader.problem(key, "must be a table of attribute = \"number\" | \"category\" | \"flag\"")
+        return ()
+    declared, counts = [], {kind: 0 for kind in ATTRIBUTE_TYPES}
+    for name, spec in raw.items():
+        entry = f"{key}.{name}"
+        if isinstance(spec, str):
+            column, kind = name, spec
+        elif isinstance(spec, dict):
+            section = reader.table(spec, entry, ("column", "type"))
+            column = reader.value(section, entry, "column", str, default=name)
+            kind = reader.value(section, entry, "type", str, what='"number", "category" or "flag"')
+        else:
+            reader.problem(entry, f'must be "number", "category" or "flag", or {{ column = "...", type = "..." }}, '
+                                  f"got {spec!r}")
+            continue
+        if kind is None or column is None:
+            continue
+        if kind not in ATTRIBUTE_TYPES:
+            hint = difflib.get_close_matches(str(kind), ATTRIBUTE_TYPES, n=1)
+            reader.problem(entry, f"unknown type {kind!r}; use number, category or flag"
+                           + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            continue
+        if not _ATTRIBUTE_NAME.fullmatch(name):
+            reader.problem(entry, "an attribute name is what rules call it: lower-case letters, digits and _, "
+                                  f"starting with a letter (e.g. lead_source = {{ column = {name!r}, type = {kind!r} }})")
+            continue
+        if name in contract.column_names:
+            reader.problem(entry, f"{name!r} is a contract column of leads; map it under [{key.rsplit('.', 1)[0]}.columns] "
+                                  "or give the attribute another name")
+            continue
+        if not column.strip():
+            reader.problem(f"{entry}.column", "must name a column of your leads extract")
+            continue
+        counts[kind] += 1
+        if counts[kind] > ATTRIBUTE_SLOTS[kind]:
+            reader.problem(entry, f"at most {ATTRIBUTE_SLOTS[kind]} {kind} attributes can be declared")
+            continue
+        declared.append(DeclaredAttribute(name=name, column=column, type=kind, slot=f"{kind}_{counts[kind]}"))
+    return tuple(declared)
 
 
 def _read_value_maps(reader: _Reader, key: str, table: str, raw: Any) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -686,13 +811,13 @@ def _read_value_maps(reader: _Reader, key: str, table: str, raw: Any) -> dict[st
     return maps
 
 
-def _read_slas(reader: _Reader, raw: Any) -> list[SlaVersion]:
+def _read_slas(reader: _Reader, raw: Any, kinds: dict[str, str] | None = None) -> list[SlaVersion]:
     if not isinstance(raw, list) or not raw:
         reader.problem("sla", "no SLA version; add at least one [[sla]] block with name, start, end and quota")
         return []
     slas, periods = [], []
     for index, block in enumerate(raw, start=1):
-        sla = _read_sla(reader, block, f"sla[{index}]", periods)
+        sla = _read_sla(reader, block, f"sla[{index}]", periods, kinds)
         if sla is not None:
             slas.append(sla)
     slas.sort(key=lambda s: s.start)
@@ -711,7 +836,7 @@ def _read_slas(reader: _Reader, raw: Any) -> list[SlaVersion]:
     return slas
 
 
-def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion | None:
+def _read_sla(reader: _Reader, raw: Any, key: str, periods: list, kinds: dict[str, str] | None = None) -> SlaVersion | None:
     allowed = ("name", "start", "end", "currency", "quota", "monthly_quota_weights",
                "lead_definition", "follow_up", "recycle", "targets", "mql_capacity_per_rep_month")
     block = reader.table(raw, key, allowed)
@@ -730,7 +855,7 @@ def _read_sla(reader: _Reader, raw: Any, key: str, periods: list) -> SlaVersion 
         check=_within(0, MAX_MONEY, "; is a zero too many?"),
     )
     weights = _read_weights(reader, block, label, start, end)
-    lead_definition = _read_lead_definition(reader, block.get("lead_definition"), f"{label}.lead_definition")
+    lead_definition = _read_lead_definition(reader, block.get("lead_definition"), f"{label}.lead_definition", kinds)
     follow_up = _read_follow_up(reader, block.get("follow_up"), f"{label}.follow_up")
     recycle = _read_recycle(reader, block.get("recycle"), f"{label}.recycle")
     targets = _read_targets(reader, block.get("targets"), f"{label}.targets")
@@ -769,7 +894,7 @@ def _read_weights(reader: _Reader, block: dict, key: str, start, end) -> tuple[f
     return tuple(w / total for w in weights)
 
 
-def _read_lead_definition(reader: _Reader, raw: Any, key: str) -> LeadDefinition | None:
+def _read_lead_definition(reader: _Reader, raw: Any, key: str, kinds: dict[str, str] | None = None) -> LeadDefinition | None:
     if raw is None:
         reader.problem(key, "is missing; add [sla.lead_definition] with mql_threshold and rules")
         return None
@@ -780,7 +905,7 @@ def _read_lead_definition(reader: _Reader, raw: Any, key: str) -> LeadDefinition
         reader.problem(f"{key}.rules", f"has {len(rules_raw)} rules; at most {MAX_RULES}")
         rules_raw = None
     for index, rule_raw in enumerate(rules_raw or [], start=1):
-        rule = _read_rule(reader, rule_raw, f"{key}.rules[{index}]")
+        rule = _read_rule(reader, rule_raw, f"{key}.rules[{index}]", kinds)
         if rule is not None:
             rules.append(rule)
     definition = LeadDefinition(mql_threshold=0, rules=tuple(rules))
@@ -794,7 +919,7 @@ def _read_lead_definition(reader: _Reader, raw: Any, key: str) -> LeadDefinition
     return LeadDefinition(mql_threshold=threshold, rules=tuple(rules))
 
 
-def _read_rule(reader: _Reader, raw: Any, key: str) -> ScoringRule | None:
+def _read_rule(reader: _Reader, raw: Any, key: str, kinds: dict[str, str] | None = None) -> ScoringRule | None:
     rule = reader.table(raw, key, ("attribute", "op", "value", "points"))
     missing = [name for name in ("attribute", "op", "value", "points") if name not in rule]
     for name in missing:
@@ -802,7 +927,7 @@ def _read_rule(reader: _Reader, raw: Any, key: str) -> ScoringRule | None:
     if missing:
         return None
     attribute, op, value, points = rule["attribute"], rule["op"], rule["value"], rule["points"]
-    problems = rule_problems(attribute, op, value, points)
+    problems = rule_problems(attribute, op, value, points, kinds)
     for problem in problems:
         field, _, message = problem.partition(" ")
         reader.problem(f"{key}.{field}", f"{message} (got {rule.get(field)!r})")
@@ -1092,6 +1217,6 @@ def _check_team_references(reader: _Reader, data: DataConfig, teams: list[Team])
 
 
 __all__ = [
-    "AlertRule", "Config", "ConfigError", "DataConfig", "FollowUp", "LeadDefinition", "Recycle", "ScoringRule",
+    "AlertRule", "Config", "ConfigError", "DataConfig", "DeclaredAttribute", "LeadOutcome", "FollowUp", "LeadDefinition", "Recycle", "ScoringRule",
     "SlaVersion", "TableSource", "Team", "load_config", "parse_config", "month_starts",
 ]

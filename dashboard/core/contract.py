@@ -55,7 +55,9 @@ TABLES: dict[str, Table] = {
             "leads",
             (
                 Column("lead_id", "VARCHAR", description="Unique lead id"),
-                Column("created_at", TIMESTAMP, description="When the lead was created"),
+                # Optional: a lead-scoring export is often undated; the funnel (all time) and the
+                # scoring lab then work, and pages that need dates say so.
+                Column("created_at", TIMESTAMP, required=False, description="When the lead was created"),
                 Column("channel", "VARCHAR", required=False),
                 Column("segment", "VARCHAR", required=False, description="SMB / Mid-Market / Enterprise"),
                 Column("region", "VARCHAR", required=False),
@@ -100,6 +102,8 @@ TABLES: dict[str, Table] = {
                 Column("status", "VARCHAR", description="open / won / lost"),
                 Column("amount", "DECIMAL(18,2)", required=False),
             ),
+            # Required unless the leads carry the outcome ([data.tables.leads.outcome], config.py).
+            required=False,
             description="Opportunities and their outcome.",
         ),
         Table(
@@ -117,6 +121,21 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+# The scoring attributes a config declares ([data.tables.leads.attributes]) are read into fixed
+# slot columns of the leads view, in declaration order per type: the scoring lab's SQL names the
+# slots, never a column name from the config.
+ATTRIBUTE_SLOTS = {"number": 8, "category": 16, "flag": 8}
+ATTRIBUTE_SLOT_TYPES = {"number": "DOUBLE", "category": "VARCHAR", "flag": "BOOLEAN"}
+LEAD_ATTRIBUTE_SLOTS: tuple[Column, ...] = tuple(
+    Column(f"{kind}_{index}", ATTRIBUTE_SLOT_TYPES[kind], required=False, description=f"declared {kind} attribute")
+    for kind, count in ATTRIBUTE_SLOTS.items() for index in range(1, count + 1))
+
+
+def view_columns(table: Table) -> tuple[Column, ...]:
+    """The columns of a contract view: the table's, and for leads the declared attributes' slots."""
+    return table.columns + (LEAD_ATTRIBUTE_SLOTS if table.name == "leads" else ())
+
 
 DEAL_STATUSES = ("open", "won", "lost")
 

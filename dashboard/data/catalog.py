@@ -24,6 +24,9 @@ class Catalog:
     stages_not_tracked: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
     constant_columns: dict[str, set[str]] = field(default_factory=dict)
+    # The deals are read from the leads' own outcome ([data.tables.leads.outcome]): every lead's
+    # outcome is known (converted or not), so the scoring lab needs no estimate.
+    outcome_on_leads: bool = False
 
     def has(self, table: str, column: str | None = None) -> bool:
         if table not in self.tracked_tables:
@@ -42,6 +45,22 @@ class Catalog:
                     return self.has("deals", "status") and self.has("deals", "closed_at")
                 return self.has(table, column)
         raise KeyError(stage)
+
+    def stage_tracked_all_time(self, stage: str) -> bool:
+        """Whether a stage can be counted over all time, dated or not: an undated lead-scoring
+        export has leads and won deals but no date to put them in a month."""
+        if stage in self.stages_not_tracked:
+            return False
+        if stage == "lead":
+            return self.has("leads", "lead_id")
+        if stage == "won":
+            return self.has("deals", "status")
+        return self.stage_tracked(stage)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the leads (or, without leads, the deals) carry dates a period can be read from."""
+        return self.has("leads", "created_at") if self.has("leads") else True
 
     @property
     def revenue_tracked(self) -> bool:

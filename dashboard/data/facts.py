@@ -174,7 +174,9 @@ def _months_to_build(database: Database, spec: FactsSpec, folder: Path, manifest
         return "built", months
     try:
         for table in spec.tables:
-            database.view_over_files(f"added_{table}", table, added.get(table, []))
+            # a lead-scoring export's deals are its converted leads: they grow with the leads' files
+            grows_with = "leads" if table == "deals" and database.catalog.outcome_on_leads else table
+            database.view_over_files(f"added_{table}", table, added.get(grows_with, []))
         first = spec.affected_from(database, added)
     except (NotAppendable, DataError):
         return "built", months

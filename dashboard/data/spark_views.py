@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from dashboard.core.config import Config, TableSource
-from dashboard.core.contract import TIMESTAMP, Table
+from dashboard.core.contract import TIMESTAMP, Table, view_columns
 from dashboard.data.problems import DataError, first_line
 from dashboard.data.views import UTC_OFFSET, ContractViews, ambiguous_dates_problem, mixed_time_zones_problem
 
@@ -88,7 +88,8 @@ class SparkContractViews(ContractViews):
     def empty(self, table: Table):
         from pyspark.sql import functions as F
 
-        return self.spark.range(0).select(*(F.lit(None).cast(spark_type(c.sql_type)).alias(c.name) for c in table.columns))
+        return self.spark.range(0).select(*(F.lit(None).cast(spark_type(c.sql_type)).alias(c.name)
+                                            for c in view_columns(table)))
 
     def _read(self, source: TableSource, only: list[Path] | None = None):
         shown = self.shown(source)
@@ -138,6 +139,16 @@ class SparkContractViews(ContractViews):
     def _counted_events(self, relation, table: Table, measure_mapped: bool):
         raise DataError(f'data.tables.{table.name}.grain = "event" is not supported on Spark yet; '
                         "aggregate the events to one row per day and channel, or use DuckDB")
+
+    def _declared_attributes(self, raw, source: TableSource, source_types: dict[str, str], shown: str):
+        if source.attributes:
+            raise DataError("data.tables.leads.attributes (declared scoring attributes) is not supported on Spark yet; "
+                            "map the contract's attributes under [data.tables.leads.columns], or use DuckDB")
+        return super()._declared_attributes(raw, source, source_types, shown)
+
+    def _outcome_deals(self, source: TableSource, only: list[Path] | None = None):
+        raise DataError("data.tables.leads.outcome (the outcome read from the leads) is not supported on Spark yet; "
+                        "export a deals table, or use DuckDB")
 
     def _counts(self, raw, expressions: list) -> tuple:
         from pyspark.sql import functions as F

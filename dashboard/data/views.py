@@ -6,6 +6,7 @@ column and is recorded in the catalog as not tracked, so queries stay uniform an
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import duckdb
 from duckdb import CaseExpression, ColumnExpression, ConstantExpression, FunctionExpression
 
 from dashboard.core.config import Config, TableSource
-from dashboard.core.contract import STAGES, TABLES, TIMESTAMP, Table
+from dashboard.core.contract import LEAD_ATTRIBUTE_SLOTS, STAGES, TABLES, TIMESTAMP, Table, view_columns
 from dashboard.data.catalog import Catalog
 from dashboard.data.files import duckdb_path, files_for
 from dashboard.data.problems import DataError, Problem, first_line
@@ -36,15 +37,22 @@ class ContractViews:
                      "or run `python -m dashboard generate --out data/sample`",
                 check="data_folder_missing",
             ))
+        outcome_source = outcome_deals_source(self.config)
         for name, table in TABLES.items():
             source = self.config.data.tables.get(name)
+            if name == "deals" and source is None and outcome_source is not None and "leads" in catalog.tracked_tables:
+                source = outcome_source
             relation = None
             if source is not None and self.folder.is_dir():
                 try:
-                    relation, columns, column_problems = self._mapped_relation(table, source)
+                    if source is outcome_source:
+                        relation, columns, column_problems = self._outcome_deals(source)
+                        catalog.outcome_on_leads = True
+                    else:
+                        relation, columns, column_problems = self._mapped_relation(table, source)
                     catalog.tracked_tables.add(name)
                     catalog.tracked_columns[name] = columns
-                    catalog.constant_columns[name] = set(source.constants)
+                    catalog.constant_columns[name] = set(source.constants) | ({"status"} if source is outcome_source else set())
                     catalog.problems.extend(column_problems)
                 except DataError as error:
                     catalog.problems.extend(error.problems or [Problem(name, str(error), check=error.check)])
@@ -69,13 +77,16 @@ class ContractViews:
 
     def empty(self, table: Table) -> duckdb.DuckDBPyRelation:
         base = self._connection.sql("SELECT 1 AS placeholder")
-        columns = [ConstantExpression(None).cast(duckdb.sqltype(c.sql_type)).alias(c.name) for c in table.columns]
+        columns = [ConstantExpression(None).cast(duckdb.sqltype(c.sql_type)).alias(c.name) for c in view_columns(table)]
         return base.select(*columns).filter(ConstantExpression(False))
 
     def over_files(self, name: str, files: list[Path]) -> duckdb.DuckDBPyRelation:
         """The contract table `name` over only `files` of its extract; raises DataError when
         they cannot be mapped as the whole extract is."""
         source = self.config.data.tables.get(name)
+        if name == "deals" and source is None and files and (outcome := outcome_deals_source(self.config)) is not None:
+            relation, _, _ = self._outcome_deals(outcome, files)
+            return relation
         if source is None or not files:
             return self.empty(TABLES[name])
         relation, _, _ = self._mapped_relation(TABLES[name], source, files)
@@ -113,8 +124,33 @@ class ContractViews:
         except duckdb.Error as error:
             raise DataError(f"{shown}: cannot be read as {source.format} ({first_line(error)}); check {key}") from None
 
+    def _outcome_deals(self, source: TableSource, only: list[Path] | None = None
+                       ) -> tuple[duckdb.DuckDBPyRelation, set[str], list[Problem]]:
+        """The deals of a lead-scoring export: one won deal per converted lead, read from the leads
+        extract as `outcome_deals_source` maps it. Leads that did not convert have no deal; a
+        converted value that is neither yes nor no is reported rather than read as either."""
+        relation, tracked, problems = self._mapped_relation(TABLES["deals"], source, only, stage_warnings=False)
+        status = ColumnExpression("status")
+        outcome = self.config.data.lead_outcome
+        if outcome.converted:
+            unknown = CaseExpression(status.isnotnull() & ~status.isin(*map(ConstantExpression, ("won", "lost"))),
+                                     ConstantExpression(1))
+            (count,) = self._counts(relation, [unknown])
+            if count:
+                examples = tuple(str(v) for (v,) in relation.filter(unknown.isnotnull()).select(status)
+                                 .distinct().order("1").limit(3).fetchall())
+                problems.append(Problem("leads", (
+                    f"{self.shown(source)}: {count:,} value(s) of column {outcome.converted!r} are neither yes nor no "
+                    f"(e.g. {', '.join(map(repr, examples))}), so those leads count as not converted; "
+                    f"data.tables.leads.outcome.converted reads 1/0, true/false, yes/no"
+                ), severity="warning", check="wrong_type", column="converted", count=count, examples=examples))
+            won = status == ConstantExpression("won")
+        else:
+            won = ColumnExpression("closed_at").isnotnull()
+        return relation.filter(won), tracked - {"owner_id"}, problems
+
     def _mapped_relation(
-        self, table: Table, source: TableSource, only: list[Path] | None = None
+        self, table: Table, source: TableSource, only: list[Path] | None = None, stage_warnings: bool = True
     ) -> tuple[duckdb.DuckDBPyRelation, set[str], list[Problem]]:
         """The extract (or `only` these of its files) as the contract table; also returns the
         problems of optional columns, which are left out (not tracked) rather than failing the whole table."""
@@ -139,7 +175,19 @@ class ContractViews:
                         f"data.tables.{table.name}.columns.{column.name} names {source_column!r}, "
                         f"which is not a column of {shown} (it has: {', '.join(sorted(available))})"
                     ), check="column_missing", column=column.name))
-                elif not column.required and STAGE_COLUMNS.get((table.name, column.name)) not in (
+                elif stage_warnings and (table.name, column.name) == ("leads", "created_at"):
+                    # Undated leads are a shape of their own (a lead-scoring export), but a creation date
+                    # that was renamed or dropped must not go unnoticed either.
+                    hint = closest_column(column.name, available - set(table.column_names))
+                    warnings.append(Problem(table.name, (
+                        f"{shown} has no column 'created_at'" + (f" (is it {hint!r}, renamed?)" if hint else "")
+                        + ", so the leads are undated: pages that need dates say so, and the funnel (all time) and "
+                          "the scoring lab read every lead. Map yours with [data.tables.leads.columns] created_at = "
+                          f"\"<your column>\", or accept this finding in {self.config.path.name} "
+                          "([[data.accepted_findings]] check = \"stage_column_missing\", table = \"leads\", "
+                          "column = \"created_at\") if the export has no dates"
+                    ), severity="warning", check="stage_column_missing", column=column.name))
+                elif stage_warnings and not column.required and STAGE_COLUMNS.get((table.name, column.name)) not in (
                         None, *self.config.data.stages_not_tracked):
                     # Not an error (the stage is shown as not tracked), but an export that lost a
                     # column must not go unnoticed: say so unless the config states the stage is absent.
@@ -169,8 +217,13 @@ class ContractViews:
             converted[problem.column] = self._constant(None, table.column(problem.column).sql_type)
         tracked = (set(from_file) | set(source.constants)) - {problem.column for problem in problems}
         problems = problems + format_problems + self._mixed_time_zones(raw, table, from_file, source_types, shown, formats)
+        if table.name == "leads":
+            slots, declared, attribute_problems = self._declared_attributes(raw, source, source_types, shown)
+            converted.update(slots)
+            tracked |= declared
+            problems = problems + attribute_problems
         try:
-            relation = self._select(raw, [converted[column.name].alias(column.name) for column in table.columns])
+            relation = self._select(raw, [converted[column.name].alias(column.name) for column in view_columns(table)])
             if source.grain == "event":
                 relation = self._counted_events(relation, table, "sessions" in tracked)
                 tracked |= set(EVENT_MEASURES)
@@ -180,6 +233,65 @@ class ContractViews:
                 f"check [data.tables.{table.name}] in {self.config.path.name}"
             ) from None
         return relation, tracked, problems + warnings
+
+    def _declared_attributes(self, raw: duckdb.DuckDBPyRelation, source: TableSource, source_types: dict[str, str],
+                             shown: str) -> tuple[dict, set[str], list[Problem]]:
+        """The declared scoring attributes ([data.tables.leads.attributes]) in their slot columns,
+        the names of those the extract has, and what is wrong with the others: a column that is not
+        in the file, or values that are not of the declared type. An attribute with a problem is
+        left NULL (not tracked); the leads table itself is kept."""
+        slots = {column.name: self._constant(None, column.sql_type) for column in LEAD_ATTRIBUTE_SLOTS}
+        declared = source.attributes
+        if not declared:
+            return slots, set(), []
+        problems, readable = [], []
+        for attribute in declared:
+            key = f"data.tables.leads.attributes.{attribute.name}"
+            if attribute.column not in source_types:
+                hint = closest_column(attribute.column, set(source_types))
+                problems.append(Problem("leads", (
+                    f"{key} names {attribute.column!r}, which is not a column of {shown}"
+                    + (f" (is it {hint!r}?)" if hint else f" (it has: {', '.join(sorted(source_types))})")
+                    + "; the attribute is not tracked until the name is fixed"
+                ), check="column_missing", column=attribute.name))
+                continue
+            readable.append((attribute, *self._attribute_value(attribute, source_types[attribute.column])))
+        counts = self._counts(raw, [e for _, value, lenient in readable for e in (value, lenient)]) if readable else ()
+        tracked = set()
+        for index, (attribute, value, lenient) in enumerate(readable):
+            present, converted = counts[2 * index], counts[2 * index + 1]
+            if converted < present:
+                examples = tuple(str(v)[:60] for v in self._unconverted_examples(raw, value, lenient))
+                wanted = {"number": "numbers", "flag": "1/0, true/false or yes/no"}[attribute.type]
+                problems.append(Problem("leads", (
+                    f"{shown}: {present - converted:,} value(s) of column {attribute.column!r} are not "
+                    f"{wanted}, e.g. {', '.join(map(repr, examples))}; data.tables.leads.attributes."
+                    f"{attribute.name} declares it a {attribute.type}. Declare it a category, or fix the extract; "
+                    "the attribute is not tracked until then"
+                ), severity="warning", check="wrong_type", column=attribute.name, count=present - converted,
+                    examples=examples))
+                continue
+            slots[attribute.slot] = lenient
+            tracked.add(attribute.name)
+        return slots, tracked, problems
+
+    def _attribute_value(self, attribute, source_type: str) -> tuple:
+        """The extract's column as text (to count its values) and as the declared type, NULL where
+        a value is not of that type."""
+        column = self._column(attribute.column)
+        text = FunctionExpression("nullif", FunctionExpression("trim", column.cast(duckdb.sqltype("VARCHAR"))),
+                                  ConstantExpression(""))
+        if attribute.type == "category":
+            return text, text
+        if attribute.type == "number":
+            number = column.try_cast(duckdb.sqltype("DOUBLE")) if source_type != "VARCHAR" else text.try_cast(
+                duckdb.sqltype("DOUBLE"))
+            return text, number
+        lowered = FunctionExpression("lower", text)
+        flag = CaseExpression(lowered.isin(*map(ConstantExpression, CONVERTED_VALUES["won"])), ConstantExpression(True)) \
+            .when(lowered.isin(*map(ConstantExpression, CONVERTED_VALUES["lost"])), ConstantExpression(False)) \
+            .otherwise(self._constant(None, "BOOLEAN"))
+        return text, flag
 
     # The engine's primitives: the mapping above is the same on every engine (spark_views.py).
     errors: tuple[type[Exception], ...] = (duckdb.Error,)
@@ -366,9 +478,36 @@ _SAFE_CONVERSIONS = {
 # number of events, or the sum of the column mapped to it.
 EVENT_MEASURES = ("sessions",)
 # The optional columns whose absence leaves a funnel stage untracked. Not the opportunity stage's
-# deals.created_at: without it the funnel has no opportunity stage, which is no stage lost.
-STAGE_COLUMNS = {(table, column): stage for stage, table, column in STAGES if stage not in ("won", "opportunity")} | {
+# deals.created_at: without it the funnel has no opportunity stage, which is no stage lost. Not
+# leads.created_at either: undated leads are a shape of their own (views warn about it apart).
+STAGE_COLUMNS = {(table, column): stage for stage, table, column in STAGES
+                 if stage not in ("won", "opportunity", "lead")} | {
     ("deals", "closed_at"): "won"}
+# How a lead-level outcome column (`converted`) says yes and no, compared lower-cased and trimmed.
+CONVERTED_VALUES = {"won": ("1", "1.0", "true", "t", "yes", "y"), "lost": ("0", "0.0", "false", "f", "no", "n")}
+
+
+def outcome_deals_source(config: Config) -> TableSource | None:
+    """The deals of a lead-scoring export as a mapping of the leads extract: deal_id and lead_id
+    are the lead's id, status comes from `converted` (or is won wherever `won_at` is set),
+    closed_at from `won_at`, amount from `amount`. None without [data.tables.leads.outcome]."""
+    leads = config.data.tables.get("leads")
+    if leads is None or leads.outcome is None:
+        return None
+    outcome = leads.outcome
+    lead_id = leads.columns.get("lead_id", "lead_id")
+    columns = {"deal_id": lead_id, "lead_id": lead_id}
+    if outcome.won_at:
+        columns["closed_at"] = outcome.won_at
+    if outcome.amount:
+        columns["amount"] = outcome.amount
+    if outcome.converted:
+        columns["status"] = outcome.converted
+        values, constants = {"status": dict(CONVERTED_VALUES)}, {}
+    else:
+        values, constants = {}, {"status": "won"}
+    return dataclasses.replace(leads, name="deals", columns=columns, values=values, constants=constants, outcome=None,
+                               attributes=())
 
 
 def _counted_events(relation: duckdb.DuckDBPyRelation, table: Table, measure_mapped: bool) -> duckdb.DuckDBPyRelation:

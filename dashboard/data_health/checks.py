@@ -275,7 +275,8 @@ def validate(database: Database) -> ValidationReport:
     findings += stale_table_findings(tables, as_of)
 
     examples = {"examples": EXAMPLES}
-    findings += findings_from_rows(database.query("validate_missing_values", examples), config)
+    findings += findings_from_rows(database.query("validate_missing_values", {
+        **examples, "leads_dated": catalog.has("leads", "created_at")}), config)
     findings += findings_from_rows(database.query("validate_duplicate_ids", examples), config)
     findings += findings_from_rows(database.query("validate_references", {
         **examples, "leads_tracked": catalog.has("leads"), "reps_tracked": catalog.has("reps"),
@@ -364,6 +365,12 @@ def table_health(profile: pd.DataFrame, config: Config, tracked: set[str], as_of
     rows = {row.table_name: row for row in profile.itertuples()}
     health = []
     for name in TABLES:
+        if name == "deals" and name not in config.data.tables and name in tracked and name in rows:
+            # a lead-scoring export: its deals are its converted leads (data.tables.leads.outcome)
+            row = rows[name]
+            health.append(TableHealth(name, "from leads' outcome", int(row.row_count), _day(row.first_at),
+                                      _day(row.latest_at), None))
+            continue
         if name not in config.data.tables:
             health.append(TableHealth(name, "not configured", None, None, None, None))
             continue

@@ -83,3 +83,13 @@ def _lead_journey(config_file: str, version: str, scope: Scope, start: dt.date, 
 
 def lead_journey(selection: Selection) -> Journey | None:
     return _lead_journey(*_key(selection), selection.as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _all_time_funnel(config_file: str, version: str) -> metrics.FunnelResult:
+    return metrics.all_time_funnel(current_database())
+
+
+def all_time_funnel(selection: Selection) -> metrics.FunnelResult:
+    """Every lead, dated or not, to its furthest stage: the funnel of undated leads."""
+    return _all_time_funnel(str(selection.config.path), selection.data_version)

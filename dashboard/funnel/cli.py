@@ -23,7 +23,9 @@ def add_command(commands) -> None:
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="SLA config (default: sla_config.toml)")
     parser.add_argument("--start", type=date_arg, help="first day (default: start of the SLA period in force)")
     parser.add_argument("--end", type=date_arg, help="last day (default: the data's as-of date)")
-    parser.add_argument("--view", choices=[metrics.PERIOD, metrics.COHORT], default=metrics.PERIOD)
+    parser.add_argument("--view", choices=[metrics.PERIOD, metrics.COHORT, metrics.ALL_TIME], default=None,
+                        help="period (default), cohort, or all_time: every lead, dated or not (the default when the "
+                             "leads are undated)")
     parser.add_argument("--channel")
     parser.add_argument("--segment")
     parser.add_argument("--team")
@@ -48,6 +50,14 @@ def funnel_text(steps) -> pd.DataFrame:
 def run_funnel(args: argparse.Namespace) -> int:
     database = open_database(args)
     as_of = metrics.data_as_of(database)
+    undated = database.catalog.has("leads") and not database.catalog.dated
+    if args.view == metrics.ALL_TIME or (undated and args.view is None):
+        return _run_all_time(database, args, as_of)
+    if undated:
+        print(f"error: --view {args.view}: the leads are undated (no leads.created_at), so no period or cohort can be "
+              "read; use --view all_time", file=sys.stderr)
+        return 2
+    args.view = args.view or metrics.PERIOD
     if as_of is None:
         print("error: the extracts hold no dated events; check [data] in the config", file=sys.stderr)
         return 2
@@ -81,4 +91,23 @@ def run_funnel(args: argparse.Namespace) -> int:
                                 result.undated_open_opportunities)
         if note:
             print(note)
+    return 0
+
+
+def _run_all_time(database, args: argparse.Namespace, as_of) -> int:
+    """Every lead followed to its furthest stage, dated or not; SLA targets, which are per period, do not apply."""
+    if args.start or args.end:
+        print("error: --start/--end: the all-time funnel reads every lead; leave out the dates", file=sys.stderr)
+        return 2
+    filters = Filters(channel=args.channel, segment=args.segment, team=args.team)
+    result = metrics.all_time_funnel(database, filters)
+    if args.json:
+        print(json.dumps({
+            "start": None, "end": None, "as_of": as_of.isoformat() if as_of else None, "view": metrics.ALL_TIME,
+            "filters": filters.params(),
+            "stages": funnel_frame(result.steps).astype(object).where(lambda f: f.notna(), None).to_dict("records"),
+        }, indent=2))
+    else:
+        print("all-time funnel: every lead of the extracts, dated or not, followed to the furthest stage it reached")
+        print(funnel_frame(result.steps).to_string(index=False))
     return 0

@@ -27,7 +27,7 @@ from dashboard.funnel.domain import (
 )
 from dashboard.funnel.journey import JOURNEY_STAGES, Journey, JourneyTracking, journey_from_paths
 
-PERIOD, COHORT = "period", "cohort"
+PERIOD, COHORT, ALL_TIME = "period", "cohort", "all_time"
 
 
 def data_as_of(database: Database) -> dt.date | None:
@@ -79,6 +79,8 @@ def funnel(
     at_risk_band: float = 0.10,
     as_of: dt.date | None = None,
 ) -> FunnelResult:
+    if view == ALL_TIME:
+        return all_time_funnel(database, filters, targets, at_risk_band)
     params = {**date_range_params(start, end), **filters.params()}
     tracked = tracked_stages(database)
     open_now = undated = None
@@ -106,6 +108,19 @@ def funnel(
                          linked=database.catalog.linked)
     return FunnelResult(view=view, steps=steps, maturity=maturity, sales_sourced_won=sales_sourced,
                         open_opportunities=open_now, undated_open_opportunities=undated)
+
+
+def all_time_funnel(database: Database, filters: Filters = Filters(), targets: dict[str, float] | None = None,
+                    at_risk_band: float = 0.10) -> FunnelResult:
+    """Every lead, dated or not, followed to the furthest stage it reached: the funnel of an
+    undated lead-scoring export. A stage counts when the data links it to the leads, as in the
+    cohort view; an undated outcome (a converted flag) counts here, though no period can show it."""
+    catalog = database.catalog
+    row = database.query("funnel_stage_counts_all_time", filters.params()).iloc[0].to_dict()
+    tracked = {stage: catalog.stage_tracked_all_time(stage) and catalog.linked("lead", stage) for stage in STAGE_NAMES}
+    tracked["traffic"] = tracked["traffic"] and catalog.stage_tracked("traffic")
+    steps = build_funnel(counts_from_row(row), tracked, filters, targets, at_risk_band, linked=catalog.linked)
+    return FunnelResult(view=ALL_TIME, steps=steps, maturity=None, sales_sourced_won=None)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dashboard.core.contract import DEAL_STATUSES, STAGE_NAMES, TABLES
+from dashboard.core.contract import ATTRIBUTE_SLOTS, DEAL_STATUSES, STAGE_NAMES, TABLES
 from dashboard.mapping.profiles import ISO_FORMATS, ColumnProfile, FileProfile
 
 
@@ -25,7 +25,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "sessions": ("sessions", "visits", "sessioncount", "visitors", "users"),
     },
     "leads": {
-        "lead_id": ("leadid", "mqlid", "prospectid", "contactid", "id"),
+        "lead_id": ("leadid", "mqlid", "leadnumber", "prospectid", "contactid", "id"),
         "created_at": ("createdat", "createddate", "createdon", "leadcreated", "firstcontactdate", "signupdate",
                        "date"),
         "channel": ("channel", "origin", "leadsource", "source", "utmsource", "medium"),
@@ -69,6 +69,9 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 DATE_COLUMNS = {name: {c.name for c in table.columns if c.sql_type in ("TIMESTAMP", "DATE")}
                 for name, table in TABLES.items()}
 WON_WORDS, LOST_WORDS = ("won", "win", "closedwon", "success"), ("lost", "loss", "closedlost", "dead")
+# Names of a lead-level outcome column (a lead-scoring export's 0/1 "Converted"), compared normalised.
+CONVERTED_NAMES = ("converted", "isconverted", "convertedflag", "won", "iswon", "customer", "iscustomer")
+MAX_CATEGORY_VALUES = 60  # a text column with more distinct values than this is an id or free text, not a category
 MOSTLY_EMPTY = 0.5  # an amount empty or 0 on more than this share of a won-only export is no amount
 
 
@@ -82,10 +85,12 @@ class TableDraft:
     values: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     timestamp_formats: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # table-level remarks, one comment line each
+    outcome: dict[str, str] = field(default_factory=dict)  # leads: converted -> export column
+    attributes: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # name -> (column, type, why)
 
     @property
     def unplaced(self) -> list[ColumnProfile]:
-        used = set(self.columns.values())
+        used = set(self.columns.values()) | set(self.outcome.values()) | {c for c, _, _ in self.attributes.values()}
         return [column for column in self.file.columns if column.name not in used]
 
 
@@ -117,7 +122,8 @@ def _score(table: str, profile: FileProfile) -> int:
         stage_values = any(_status_of(value) != "open" for c in profile.columns for value in c.values)
         return len(found) + 3 * ("status" in found or stage_values) + 2 * ("closed_at" in found) if dated else 0
     if table == "leads":
-        return len(found) + 2 if "lead_id" in found and dated else 0
+        # a lead-scoring export is undated but says per lead whether it converted
+        return len(found) + 2 if "lead_id" in found and (dated or _converted_column(profile)) else 0
     if table == "traffic":
         return len(found) + 2 if dated and "channel" in found and ("sessions" in found or "lead_id" not in found) \
             and not _match("deals", "status", profile, set()) else 0
@@ -126,6 +132,49 @@ def _score(table: str, profile: FileProfile) -> int:
     if table == "touches":
         return len(found) + 2 if {"touched_at", "lead_id"} <= set(found) and dated else 0
     return 0
+
+
+def _converted_column(profile: FileProfile) -> ColumnProfile | None:
+    """A 0/1 (or yes/no) column named like an outcome: whether the lead converted."""
+    return next((c for c in profile.columns if normal(c.name) in CONVERTED_NAMES and c.kind == "flag"), None)
+
+
+def _attribute_name(column: str, taken: set[str]) -> str | None:
+    name = re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_")
+    if not name or not name[0].isalpha():
+        name = "attribute_" + name if name else ""
+    name = name[:60]
+    if not name or name in TABLES["leads"].column_names or name in taken:
+        return None
+    return name
+
+
+def _declare_attributes(table: TableDraft) -> None:
+    """The leads' columns no contract column took, declared as scoring attributes by their values:
+    numbers, flags (two values such as yes/no) and categories (a few distinct values)."""
+    free = {"number": ATTRIBUTE_SLOTS["number"], "category": ATTRIBUTE_SLOTS["category"], "flag": ATTRIBUTE_SLOTS["flag"]}
+    skipped = []
+    for column in table.unplaced:
+        if column.kind in ("integer", "number"):
+            kind, why = "number", f"every value is a number (e.g. {', '.join(column.samples[:3])})"
+        elif column.kind == "flag":
+            kind, why = "flag", f"two values, {' / '.join(column.values or column.samples)}"
+        elif column.kind == "text" and 1 < column.distinct <= MAX_CATEGORY_VALUES:
+            kind, why = "category", f"{column.distinct} distinct values (e.g. {', '.join(column.samples[:3])})"
+        else:
+            continue
+        name = _attribute_name(column.name, set(table.attributes))
+        if name is None:
+            continue
+        if not free[kind]:
+            skipped.append(column.name)
+            continue
+        free[kind] -= 1
+        table.attributes[name] = (column.name, kind, why)
+    if skipped:
+        table.notes.append(f"no slot left to declare {', '.join(map(repr, skipped))} as scoring attributes "
+                           f"(at most {ATTRIBUTE_SLOTS['number']} numbers, {ATTRIBUTE_SLOTS['category']} categories "
+                           f"and {ATTRIBUTE_SLOTS['flag']} flags): swap them in by hand")
 
 
 def _status_of(value: str) -> str:
@@ -179,6 +228,19 @@ def draft_mapping(profiles: list[FileProfile]) -> Draft:
         if name == "leads" and "lead_id" in table.columns:
             lead_key = table.columns["lead_id"]
         tables[name] = table
+    if "leads" in tables and "deals" not in tables:
+        leads = tables["leads"]
+        converted = _converted_column(leads.file)
+        if converted is not None and converted.name not in leads.columns.values():
+            leads.outcome["converted"] = converted.name
+            leads.notes.append(f"no deals file: {converted.name!r} ({' / '.join(converted.values)}) says whether each "
+                               "lead converted, so it is the outcome (each converted lead is one won deal)")
+            if "created_at" not in leads.columns:
+                leads.notes.append("no creation date: the Funnel (all time) and the Scoring lab read every lead, the "
+                                   "other pages need dates. Data health warns about it (stage_column_missing on "
+                                   "leads.created_at); once checked, accept it with [[data.accepted_findings]]")
+    if "leads" in tables:
+        _declare_attributes(tables["leads"])
     stages_not_tracked, stage_notes = _untracked_stages(tables)
     days = [dt.date.fromisoformat(day) for table in tables.values() for column, source in table.columns.items()
             if column in DATE_COLUMNS[table.table] for day in (table.file.column(source).first,
@@ -243,8 +305,11 @@ def _untracked_stages(tables: dict[str, TableDraft]) -> tuple[list[str], dict[st
     reasons = {}
     if "traffic" not in tables:
         reasons["traffic"] = "no web traffic file"
-    if not has("leads", "created_at") or (has("leads", "mql_at") and
-                                           tables["leads"].columns["mql_at"] == tables["leads"].columns["created_at"]):
+    undated_outcome = "leads" in tables and not has("leads", "created_at") and bool(tables["leads"].outcome)
+    if undated_outcome:
+        pass  # undated leads with an outcome: counted all time (the Funnel's all-time view, the Scoring lab)
+    elif not has("leads", "created_at") or (has("leads", "mql_at") and
+                                             tables["leads"].columns["mql_at"] == tables["leads"].columns["created_at"]):
         reasons["lead"] = "no lead creation date" if "leads" in tables else "no leads file"
     for stage, table, column in (("mql", "leads", "mql_at"), ("sql", "leads", "sql_at"),
                                  ("proposal", "deals", "proposal_at")):
@@ -300,6 +365,14 @@ def render(draft: Draft, folder: str, source_folder: str, company: str) -> str:
         if unplaced:
             lines.append("# Not placed (no contract column found for them): "
                          + ", ".join(f"{c.name} ({c.kind}, e.g. {', '.join(c.samples[:2])})" for c in unplaced))
+        if table.outcome:
+            lines += ["", f"[data.tables.{name}.outcome]  # the sale, read from the leads (no deals file)"]
+            lines += [f"{field} = {_toml(source)}  # a 0/1 column: 1 = the lead became a customer"
+                      for field, source in table.outcome.items()]
+        if table.attributes:
+            lines += ["", f"[data.tables.{name}.attributes]  # scoring attributes rules may read, typed by their values"]
+            lines += [f"{attribute} = {{ column = {_toml(column)}, type = {_toml(kind)} }}  # {why}"
+                      for attribute, (column, kind, why) in table.attributes.items()]
         for column, mapping in table.values.items():
             lines += ["", f"[data.tables.{name}.values.{column}]"]
             lines += [f"{target} = {_toml(sources)}" for target, sources in mapping.items()]

@@ -107,6 +107,10 @@ def planner_inputs(database: Database, trailing_months: int = DEFAULT_TRAILING_M
     if as_of is None:
         raise PlanError(f"the extracts in {config.data.folder} hold no dated events; check [data] in {config.path.name}")
     tracked = metrics.tracked_stages(database)
+    if not tracked["won"] and database.catalog.outcome_on_leads:
+        raise PlanError("the planner plans back from won deals by month, but the leads' outcome "
+                        "(data.tables.leads.outcome.converted) has no date; map the date each lead was won as "
+                        f"data.tables.leads.outcome.won_at in {config.path.name}")
     if not tracked["won"]:
         raise PlanError("the deals extract tracks no won deals (deals.status and deals.closed_at), so there is nothing "
                         f"to plan back from; map them under [data.tables.deals] in {config.path.name}")

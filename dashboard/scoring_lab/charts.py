@@ -12,11 +12,13 @@ OBSERVED, ESTIMATED, MISSED = "#2e7d32", "#a5d6a7", "#c62828"
 
 PANELS = (
     ("MQLs per month", ("mqls_per_month",)),
+    ("MQLs, all time (the leads are undated)", ("mqls_all_time",)),
     ("Precision: MQL → SQL and MQL → won (estimates included)", ("mql_to_sql_rate", "mql_to_won_rate")),
     ("Observed won revenue captured by MQLs", ("revenue_captured_share",)),
 )
 TRACES = {
     "mqls_per_month": ("{name}", "threshold %{{x}}: %{{y:,.0f}} MQLs / month<extra>{name}</extra>", 2),
+    "mqls_all_time": ("{name}", "threshold %{{x}}: %{{y:,.0f}} MQLs<extra>{name}</extra>", 2),
     "mql_to_sql_rate": ("MQL → SQL ({name})", "threshold %{{x}}: MQL → SQL %{{y:.1%}}<extra>{name}</extra>", 2),
     "mql_to_won_rate": ("MQL → won ({name})", "threshold %{{x}}: MQL → won %{{y:.1%}}<extra>{name}</extra>", 1),
     "revenue_captured_share": ("revenue captured ({name})",
@@ -48,7 +50,7 @@ def tradeoff_figure(current: pd.DataFrame, proposed: pd.DataFrame, current_thres
                     continue
                 label, hover, width = TRACES[column]
                 figure.add_scatter(x=frame["threshold"], y=frame[column], row=row, col=1, name=label.format(name=name),
-                                   legendgroup=name, showlegend=column == "mqls_per_month",
+                                   legendgroup=name, showlegend=column in ("mqls_per_month", "mqls_all_time"),
                                    line={"color": colour, "dash": dash, "width": width},
                                    hovertemplate=hover.format(name=name))
     precision_row = next((row for row, (_, columns) in enumerate(panels, start=1) if "mql_to_sql_rate" in columns), None)
@@ -71,7 +73,7 @@ def tradeoff_figure(current: pd.DataFrame, proposed: pd.DataFrame, current_thres
                               xanchor="right" if on_left else "left", yanchor="bottom",
                               font={"size": 11, "color": colour}, row=1, col=1)
     for row, (title, columns) in enumerate(panels, start=1):
-        if columns == ("mqls_per_month",):
+        if columns in (("mqls_per_month",), ("mqls_all_time",)):
             figure.update_yaxes(rangemode="tozero", tickformat="~s", row=row, col=1)
         elif columns == ("revenue_captured_share",):
             figure.update_yaxes(range=[0, 1.05], tickformat=".0%", row=row, col=1)

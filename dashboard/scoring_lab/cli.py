@@ -51,12 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     bypass.add_argument("--no-bypass", dest="bypass", action="store_false")
 
 
-def read_rules_file(path: Path) -> LeadDefinition:
+def read_rules_file(path: Path, declared=()) -> LeadDefinition:
     try:
         snippet = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"--rules: cannot read the rules file {path}: {getattr(error, 'strerror', None) or error}") from None
-    definition, problems = lab.check_lead_definition(snippet)
+    definition, problems = lab.check_lead_definition(snippet, declared)
     if definition is None:
         raise UsageError(f"--rules: {path}: " + "; ".join(problems)
                          + " (the file holds a [sla.lead_definition] block with mql_threshold and rules)")
@@ -79,15 +79,23 @@ def scoring_lab_payload(database: Database, args: argparse.Namespace) -> dict:
         if not (args.start or args.end or args.month):
             chosen = config.sla_named(args.sla)
             args.start, args.end = chosen.start, chosen.end
-    start, end, as_of = resolve_range(args, database)
-    end = min(end, as_of)
-    base = config.sla_named(args.sla) if args.sla else (config.sla_for(end) or config.slas[-1])
+    undated = database.catalog.has("leads") and not database.catalog.dated
+    if undated:
+        # An undated lead-scoring export: every lead is re-scored, all time, against the latest SLA version.
+        if args.start or args.end or args.month:
+            raise UsageError("--start/--end/--month: the leads are undated (no leads.created_at), so the lab reads "
+                             "every lead; leave out the dates")
+        start = end = as_of = None
+    else:
+        start, end, as_of = resolve_range(args, database)
+        end = min(end, as_of)
+    base = config.sla_named(args.sla) if args.sla else ((end and config.sla_for(end)) or config.slas[-1])
     available = available_attributes(database)
     if not database.catalog.has("leads") or not available:
         raise UsageError("the scoring lab re-scores historical leads, so it needs a leads extract with the attributes "
                          f"the scoring rules read; map them under [data.tables.leads.columns] in {config.path.name}")
     filters = check_filters(args, database, team_filter=False)
-    proposal_file = read_rules_file(args.rules) if args.rules else None
+    proposal_file = read_rules_file(args.rules, config.data.declared_attributes) if args.rules else None
     proposed_rules = proposal_file.rules if proposal_file else base.lead_definition.rules
     threshold = args.threshold if args.threshold is not None else (
         proposal_file.mql_threshold if proposal_file else base.lead_definition.mql_threshold)
@@ -116,7 +124,8 @@ def scoring_lab_payload(database: Database, args: argparse.Namespace) -> dict:
     changes = lab.score_changes(groups, current_scores, proposed_scores, current_threshold, threshold, bypass)
     maturity = data.maturity
     return {
-        "sla": base.name, "start": start.isoformat(), "end": end.isoformat(), "as_of": as_of.isoformat(),
+        "sla": base.name, "start": start and start.isoformat(), "end": end and end.isoformat(),
+        "as_of": as_of and as_of.isoformat(), "all_time": start is None,
         "filters": {"channel": filters.channel, "segment": filters.segment},
         "leads": int(groups.leads.sum()), "handed_off": int(groups.observed.sum()),
         "method": args.method, "hand_raisers_bypass": bypass, "hand_raisers_bypass_seen_in_history": seen_bypass,
@@ -156,8 +165,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     currency = database.config.sla_named(payload["sla"]).currency
     current, proposed = payload["current"], payload["proposed"]
-    print(f"Scoring lab: leads created {payload['start']} .. {payload['end']} (data as of {payload['as_of']}): "
-          f"{payload['leads']:,} leads, {payload['handed_off']:,} handed off")
+    if payload["all_time"]:
+        print(f"Scoring lab: every lead, all time (the leads are undated): {payload['leads']:,} leads, "
+              f"{payload['handed_off']:,} with an observed outcome")
+    else:
+        print(f"Scoring lab: leads created {payload['start']} .. {payload['end']} (data as of {payload['as_of']}): "
+              f"{payload['leads']:,} leads, {payload['handed_off']:,} "
+              + ("with an observed outcome" if database.catalog.outcome_on_leads else "handed off"))
     print(f"Current: {payload['sla']}'s lead definition, threshold {current['threshold']}, {current['rules']} rules. "
           f"Proposed: threshold {proposed['threshold']}, {proposed['rules']} rules"
           + (f" from {payload['rules_file']}" if payload["rules_file"] else "") + ".")

@@ -29,7 +29,15 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.core.config import MAX_RULE_POINTS, MAX_RULES, ConfigError, LeadDefinition, ScoringRule, parse_config
+from dashboard.core.config import (
+    MAX_RULE_POINTS,
+    MAX_RULES,
+    ConfigError,
+    DeclaredAttribute,
+    LeadDefinition,
+    ScoringRule,
+    parse_config,
+)
 from dashboard.core.contract import TABLES
 from dashboard.scoring_lab.scoring import score_leads
 
@@ -39,6 +47,8 @@ NUMERIC_ATTRIBUTES = tuple(c.name for c in TABLES["leads"].columns if c.name in 
 BOOLEAN_ATTRIBUTES = tuple(c.name for c in TABLES["leads"].columns if c.name in SCORING_ATTRIBUTES and c.sql_type == "BOOLEAN")
 HAND_RAISER = "demo_requested"  # a lead that asked for a demo raised its hand
 
+# The one period of undated leads (LeadGroups.months): all time, no month to count a lead in.
+ALL_TIME = None
 # Below every bin bound, so values under the smallest threshold share one bin.
 FLOOR = -(2**31)
 # Thresholds the lab can try without re-reading history; any other value re-reads it once.
@@ -72,9 +82,10 @@ ESTIMATE_EXPLANATIONS = {
 # --- Bins ---------------------------------------------------------------------------------
 
 
-def rule_thresholds(rule_sets: Iterable[Sequence[ScoringRule]]) -> dict[str, set[float]]:
+def rule_thresholds(rule_sets: Iterable[Sequence[ScoringRule]], numeric: Iterable[str] = NUMERIC_ATTRIBUTES
+                    ) -> dict[str, set[float]]:
     """Every numeric value a rule compares a numeric attribute with."""
-    found: dict[str, set[float]] = {name: set() for name in NUMERIC_ATTRIBUTES}
+    found: dict[str, set[float]] = {name: set() for name in numeric}
     for rules in rule_sets:
         for rule in rules:
             if rule.attribute not in found:
@@ -97,42 +108,80 @@ def bin_bounds(thresholds: Iterable[float]) -> tuple[int, ...]:
     return tuple(sorted(bounds))
 
 
-def lab_bounds(rule_sets: Iterable[Sequence[ScoringRule]]) -> dict[str, tuple[int, ...]]:
-    found = rule_thresholds(rule_sets)
-    return {name: bin_bounds(set(CANDIDATE_THRESHOLDS.get(name, ())) | found[name]) for name in NUMERIC_ATTRIBUTES}
+# Below every value of a declared number attribute, which may be any real number.
+REAL_FLOOR = float("-inf")
 
 
-def bounds_cover(bounds: Mapping[str, tuple[int, ...]], rules: Sequence[ScoringRule]) -> bool:
+def real_bin_bounds(thresholds: Iterable[float]) -> tuple[float, ...]:
+    """Lower bounds of the bins of a declared number attribute (any real value, say 2.5 page views
+    per visit) such that every comparison with any of `thresholds` holds for a whole bin or for none
+    of it: each threshold v contributes v (a bin holding v alone up to the next bound) and the
+    smallest double above v (where the values greater than v start)."""
+    bounds = {REAL_FLOOR}
+    for value in thresholds:
+        bounds.update((float(value), float(np.nextafter(float(value), math.inf))))
+    return tuple(sorted(bounds))
+
+
+def lab_bounds(rule_sets: Iterable[Sequence[ScoringRule]], declared_numbers: Sequence[str] = ()
+               ) -> dict[str, tuple[int | float, ...]]:
+    """The bin bounds of every numeric attribute: the contract's (integers, with candidate
+    thresholds the lab can try without re-reading) and the declared number attributes'."""
+    rule_sets = list(rule_sets)
+    found = rule_thresholds(rule_sets, (*NUMERIC_ATTRIBUTES, *declared_numbers))
+    bounds: dict[str, tuple[int | float, ...]] = {
+        name: bin_bounds(set(CANDIDATE_THRESHOLDS.get(name, ())) | found[name]) for name in NUMERIC_ATTRIBUTES}
+    bounds.update({name: real_bin_bounds(found[name]) for name in declared_numbers})
+    return bounds
+
+
+def bounds_cover(bounds: Mapping[str, tuple[int | float, ...]], rules: Sequence[ScoringRule],
+                 declared_numbers: Sequence[str] = ()) -> bool:
     """Whether every numeric threshold of `rules` is exact on these bins."""
-    found = rule_thresholds([rules])
-    return all(set(bin_bounds(found[name])) <= set(bounds.get(name, (FLOOR,))) for name in NUMERIC_ATTRIBUTES)
+    found = rule_thresholds([rules], (*NUMERIC_ATTRIBUTES, *declared_numbers))
+    return (all(set(bin_bounds(found[name])) <= set(bounds.get(name, (FLOOR,))) for name in NUMERIC_ATTRIBUTES)
+            and all(set(real_bin_bounds(found[name])) <= set(bounds.get(name, (REAL_FLOOR,)))
+                    for name in declared_numbers))
 
 
 def kept_attributes(rule_sets: Iterable[Sequence[ScoringRule]], available: Iterable[str]) -> tuple[str, ...]:
     """The attributes the pre-aggregate keeps: those some rule reads, plus demo requests (to
     tell hand-raisers apart), among those the extract has."""
+    order = list(SCORING_ATTRIBUTES) + sorted(set(available) - set(SCORING_ATTRIBUTES))  # then the declared ones
     available = set(available)
     used = {rule.attribute for rules in rule_sets for rule in rules} | {HAND_RAISER}
-    return tuple(name for name in SCORING_ATTRIBUTES if name in used and name in available)
+    return tuple(name for name in order if name in used and name in available)
 
 
 # --- The pre-aggregate ----------------------------------------------------------------------
 
 
-def _values_for_scoring(values: pd.Index | np.ndarray | pd.api.extensions.ExtensionArray, attribute: str) -> np.ndarray:
+def attribute_kind(attribute: str, kinds: Mapping[str, str] | None = None) -> str:
+    """number, flag or label: the contract's attributes by their type, declared ones by `kinds`."""
+    if kinds and attribute in kinds:
+        return kinds[attribute]
+    if attribute in NUMERIC_ATTRIBUTES:
+        return "number"
+    return "flag" if attribute in BOOLEAN_ATTRIBUTES else "label"
+
+
+def _values_for_scoring(values: pd.Index | np.ndarray | pd.api.extensions.ExtensionArray, attribute: str,
+                        kinds: Mapping[str, str] | None = None) -> np.ndarray:
     """Distinct attribute values as `score_leads` reads them: numbers as floats (NaN when
     missing), labels and flags as objects (None when missing)."""
     series = pd.Series(values)
-    if attribute in NUMERIC_ATTRIBUTES:
+    kind = attribute_kind(attribute, kinds)
+    if kind == "number":
         return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy()
-    if attribute in BOOLEAN_ATTRIBUTES:
+    if kind == "flag":
         return np.array([None if pd.isna(v) else bool(v) for v in series], dtype=object)
     return np.array([None if pd.isna(v) else str(v) for v in series], dtype=object)
 
 
-def attribute_arrays(frame: pd.DataFrame, attributes: Iterable[str]) -> dict[str, np.ndarray]:
+def attribute_arrays(frame: pd.DataFrame, attributes: Iterable[str], kinds: Mapping[str, str] | None = None
+                     ) -> dict[str, np.ndarray]:
     """Per-lead (or per-group) attribute arrays in the form `score_leads` reads."""
-    return {name: _values_for_scoring(frame[name].to_numpy(), name) for name in attributes}
+    return {name: _values_for_scoring(frame[name].to_numpy(), name, kinds) for name in attributes}
 
 
 @dataclass
@@ -149,22 +198,29 @@ class LeadGroups:
     won: np.ndarray
     revenue: np.ndarray
     bounds: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # declared attributes: number / label / flag
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, attributes: Sequence[str], bounds: Mapping[str, tuple[int, ...]]) -> "LeadGroups":
+    def from_frame(cls, frame: pd.DataFrame, attributes: Sequence[str], bounds: Mapping[str, tuple[int, ...]],
+                   kinds: Mapping[str, str] | None = None) -> "LeadGroups":
         months = pd.to_datetime(frame["month_start"])
-        month_values = sorted(months.dt.date.unique())
-        month_code = np.searchsorted(np.array(month_values, dtype="datetime64[D]"), months.to_numpy().astype("datetime64[D]"))
+        if len(frame) and months.isna().all():
+            # undated leads (read all time): one period, which is no month
+            month_values, month_code = [ALL_TIME], np.zeros(len(frame), dtype=np.int32)
+        else:
+            month_values = sorted(months.dt.date.unique())
+            month_code = np.searchsorted(np.array(month_values, dtype="datetime64[D]"),
+                                         months.to_numpy().astype("datetime64[D]"))
         codes, values = {}, {}
         for name in attributes:
             code, uniques = pd.factorize(frame[name], use_na_sentinel=False)
             codes[name] = code.astype(np.int32)
-            values[name] = _values_for_scoring(uniques, name)
+            values[name] = _values_for_scoring(uniques, name, kinds)
         return cls(
             months=tuple(month_values), month_code=month_code.astype(np.int32), codes=codes, values=values,
             leads=frame["leads"].to_numpy(np.int64), observed=frame["observed_leads"].to_numpy(np.int64),
             sql=frame["sql_leads"].to_numpy(np.int64), won=frame["won_leads"].to_numpy(np.int64),
-            revenue=frame["won_revenue"].astype("float64").to_numpy(), bounds=dict(bounds),
+            revenue=frame["won_revenue"].astype("float64").to_numpy(), bounds=dict(bounds), kinds=dict(kinds or {}),
         )
 
     @property
@@ -365,9 +421,10 @@ def evaluate(hist: ScoreHistogram, threshold: int, bypass: bool = False, reps: i
     total = {column: float(frame[column].sum()) for column in frame.columns if column != "month_start"}
     for target in (frame, total):
         _add_rates(target, reps, capacity)
-    total["months"] = float(len(hist.months))
-    total["mqls_per_month"] = total["mqls"] / len(hist.months) if hist.months else None
-    total["mqls_per_rep"] = (total["mqls"] / len(hist.months) / reps) if reps and hist.months else None
+    dated = bool(hist.months) and hist.months != (ALL_TIME,)  # undated leads have no month to divide by
+    total["months"] = float(len(hist.months)) if dated else None
+    total["mqls_per_month"] = total["mqls"] / len(hist.months) if dated else None
+    total["mqls_per_rep"] = (total["mqls"] / len(hist.months) / reps) if reps and dated else None
     return LabFigures(threshold=threshold, monthly=frame[MONTHLY_COLUMNS], total=total)
 
 
@@ -400,13 +457,14 @@ def tradeoff(hist: ScoreHistogram, bypass: bool = False) -> pd.DataFrame:
         upper = above[name][:, 0] + (total[name][1] if bypass else above[name][:, 1])
         selected[name] = upper
     mqls = selected["leads"]
-    months = max(len(hist.months), 1)
+    months = max(len(hist.months), 1) if hist.months != (ALL_TIME,) else np.nan  # undated: no month
     observed_revenue = float(hist.revenue.sum())
     with np.errstate(divide="ignore", invalid="ignore"):
         frame = pd.DataFrame({
             "threshold": hist.scores,
             "mqls": mqls,
             "mqls_per_month": mqls / months,
+            "mqls_all_time": mqls if hist.months == (ALL_TIME,) else np.nan,  # undated leads: the volume itself
             "mql_to_sql_rate": np.where(mqls > 0, (selected["sql"] + selected["est_sql"]) / mqls, np.nan),
             "mql_to_won_rate": np.where(mqls > 0, (selected["won"] + selected["est_won"]) / mqls, np.nan),
             "revenue_captured_observed": selected["revenue"],
@@ -480,15 +538,19 @@ _CHECK_SLA = {
 }
 
 
-def check_lead_definition(snippet: str) -> tuple[LeadDefinition | None, list[str]]:
-    """Read a `[sla.lead_definition]` snippet back through the config's own checks."""
+def check_lead_definition(snippet: str, declared: Sequence[DeclaredAttribute] = ()) -> tuple[LeadDefinition | None, list[str]]:
+    """Read a `[sla.lead_definition]` snippet back through the config's own checks; rules may read
+    the attributes `declared` by the config the lab runs on."""
     try:
         raw = tomllib.loads(snippet)
     except tomllib.TOMLDecodeError as error:
         return None, [f"TOML syntax error: {error}"]
     block = raw.get("sla", {}).get("lead_definition")
-    config_raw = {"data": {"tables": {"deals": {"path": "deals.parquet"}}},
-                  "sla": [{**_CHECK_SLA, "lead_definition": block}]}
+    tables: dict = {"deals": {"path": "deals.parquet"}}
+    if declared:
+        tables["leads"] = {"path": "leads.parquet", "attributes": {
+            attribute.name: {"column": attribute.column, "type": attribute.type} for attribute in declared}}
+    config_raw = {"data": {"tables": tables}, "sla": [{**_CHECK_SLA, "lead_definition": block}]}
     try:
         config = parse_config(config_raw, Path("proposal.toml"))
     except ConfigError as error:

@@ -13,8 +13,8 @@ from typing import Sequence
 import streamlit as st
 
 from dashboard.core.config import MAX_RULE_POINTS, MAX_RULES, ScoringRule, rule_problems
-from dashboard.scoring_lab.domain import BOOLEAN_ATTRIBUTES, NUMERIC_ATTRIBUTES
 from dashboard.ui import url_params
+from dashboard.ui.state import current_config
 
 NUMERIC_OPS = (">=", ">", "<=", "<", "=", "!=", "in", "not in")
 LABEL_OPS = ("in", "not in", "=", "!=")
@@ -26,12 +26,13 @@ KEPT = "lab_rules_kept"
 URL_KEY = "lab_rules"
 
 
+def kinds() -> dict[str, str]:
+    """Every attribute a rule may read, the contract's and the config's declared ones, by kind."""
+    return current_config().data.scoring_attributes
+
+
 def kind(attribute: str) -> str:
-    if attribute in NUMERIC_ATTRIBUTES:
-        return "number"
-    if attribute in BOOLEAN_ATTRIBUTES:
-        return "flag"
-    return "label"
+    return kinds().get(attribute, "label")
 
 
 def ops_for(attribute: str, current: str | None = None) -> list[str]:
@@ -248,7 +249,7 @@ def decode(text: str | None) -> tuple[tuple[ScoringRule, ...] | None, str | None
         if not isinstance(item, list) or len(item) != 4:
             return None, f"rule {index} is not [attribute, op, value, points]"
         attribute, op, value, points = item
-        problems = rule_problems(attribute, op, value, points)
+        problems = rule_problems(attribute, op, value, points, kinds())
         if problems:
             return None, f"rule {index}: {problems[0]}"
         rules.append(ScoringRule(attribute, op, tuple(value) if isinstance(value, list) else value, points))

@@ -180,8 +180,21 @@ def _filter_changed(dimension: str) -> None:
     st.session_state["kept_" + dimension] = st.session_state[dimension]
 
 
-def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None:
+# Set by the sidebar: the leads carry no creation date (an undated lead-scoring export). Pages that
+# read all time (the funnel and the scoring lab) then draw from every lead; the others say they need dates.
+UNDATED = "leads_undated"
+
+
+def undated_selection(config: Config, database: Database) -> Selection:
+    """What the all-time pages read on undated leads: no range, no as-of date, no filter, and the
+    latest SLA version (its lead definition is the lab's current one)."""
+    return Selection(config=config, data_version=database.version, sla=config.slas[-1], start=None, end=None,
+                     as_of=None, filters=Filters())
+
+
+def render_sidebar(controls: frozenset[str] = EVERY_CONTROL, all_time: bool = False) -> Selection | None:
     """Draw the shared sidebar; returns None (after saying why) when nothing can be shown.
+    On undated leads it returns None too, and the `all_time` pages read `undated_selection`.
     Only the `controls` the page reads are drawn (the monthly review picks its own month, data
     health reads whole extracts); the others keep their values for the pages that use them, and
     a filter not drawn does not apply."""
@@ -198,6 +211,15 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL) -> Selection | None
     every = values  # a link naming a team outside the scope is told "not yours", never shown it
     values = {**values, TEAM: teams_offered(scope, values.get(TEAM, []))}
     # Mapping problems (database.catalog.problems) are shown by the data health banner (ui/health.py).
+    st.session_state[UNDATED] = database.catalog.has("leads") and not database.catalog.dated
+    if st.session_state[UNDATED]:
+        with st.sidebar:
+            st.caption(f"{formatting.literal(config.company_name)} · undated leads: all time")
+        if not all_time:
+            st.info(f"This page needs dated records, and the leads in `{config.data.folder.name}` have no creation date "
+                    f"(leads.created_at). The Funnel (all time) and the Scoring lab read undated leads; map "
+                    f"created_at under [data.tables.leads.columns] in {config.path.name} for the other pages.")
+        return None
     if as_of is None:
         st.info(
             f"No dated records were found in `{config.data.folder}`. Put your extracts there (see data/README.md) "

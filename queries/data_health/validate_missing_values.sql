@@ -2,7 +2,8 @@
 -- a deal without a status, a touch without its lead, rep or time, traffic without a day.
 -- Grain: one row per example record, at most $examples per (table, column); every row carries
 --   the number of records with that column empty (finding_count).
--- Parameters: $examples INTEGER.
+-- Parameters: $examples INTEGER, $leads_dated BOOLEAN (false: the leads extract has no created_at
+--   column at all, an undated lead-scoring export, so its empty creation times are no finding).
 with missing as (
     select 'leads' as table_name, 'lead_id' as column_name, cast(null as varchar) as record_id,
         'created_at ' || coalesce(cast(created_at as varchar), 'empty') as detail
@@ -11,7 +12,7 @@ with missing as (
     union all
     select 'leads', 'created_at', lead_id, 'created_at is empty'
     from leads
-    where created_at is null
+    where created_at is null and $leads_dated
     union all
     select 'deals', 'deal_id', cast(null as varchar),
         'status ' || coalesce(status, 'empty') || ', created_at ' || coalesce(cast(created_at as varchar), 'empty')

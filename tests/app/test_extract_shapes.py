@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cli import main
+from dashboard.core.config import load_config
 from tests.companies.extract_shapes import shapes
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -165,6 +166,7 @@ def empty_charts(app: AppTest) -> list[str]:
 
 
 PAGE_SHAPES = ["full", "deals_only", "deals_only_with_created_dates", "closed_deals_only", "traffic_and_deals", "event_level_traffic",
+               "leads_only_with_outcome_flag", "undated_leads",
                "leads_and_deals_without_touches", "no_leads_mql_at", "no_deals_amount"]
 
 
@@ -185,3 +187,10 @@ def test_every_page_renders_without_zeros_for_untracked_stages(name, shape_confi
                 failures.append(f"{page}: metric {metric.label} = {metric.value}")
         failures += [f"{page}: empty chart {title!r}" for title in empty_charts(app)]
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_every_shape_is_a_config_that_loads(name, shape_configs):
+    """A shape is mapped by config alone: a lead-scoring export needs no deals table and no dates."""
+    config = load_config(shape_configs[name])
+    assert config.data.folder.is_dir()

@@ -37,6 +37,12 @@ BASE = {
     "reps": "SELECT * FROM '{sample}/reps.parquet'",
 }
 STAGES = ("traffic", "lead", "mql", "sql", "opportunity", "proposal", "won")
+# The sample's leads with a 0/1 column saying whether each was won, as a lead-scoring export has it.
+LEADS_WITH_CONVERTED = (
+    "SELECT leads.*, CASE WHEN leads.lead_id IN (SELECT lead_id FROM '{sample}/deals.parquet' WHERE status = 'won') "
+    "THEN 1 ELSE 0 END AS converted FROM (" + BASE["leads"] + ") AS leads")
+OUTCOME_FLAG = 'outcome = { converted = "converted" }'
+LEAD_DATES = ("created_at", "mql_at", "sql_at", "recycled_at", "disqualified_at")
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ def without(table: str, *columns: str) -> str:
 
 def _shape(name, tables, untracked=(), data_extra="", table_extra=None) -> Shape:
     deals_linked = "leads" in tables and "deals" in tables and tables["deals"] != without("deals", "lead_id")
+    # a lead-level outcome makes each converted lead's deal: linked to it by construction
+    deals_linked = deals_linked or "outcome" in (table_extra or {}).get("leads", "")
     deals = tables.get("deals", "")
     dated = "EXCLUDE (created_at)" not in deals and (deals.startswith("SELECT *") or "created_at" in deals.split(" FROM ")[0])
     opportunity_stage = bool(deals) and dated and not deals_linked
@@ -141,6 +149,14 @@ def shapes() -> list[Shape]:
         _shape("leads_and_deals_without_touches",
                {"leads": BASE["leads"], "deals": BASE["deals"], "reps": BASE["reps"]}, {"traffic"}),
         _shape("no_traffic_no_touches_no_reps", {"leads": BASE["leads"], "deals": BASE["deals"]}, {"traffic"}),
+        # A lead-scoring export: one row per lead with a 0/1 converted column, no deals table. Won is
+        # known per lead but undated, so no period counts it.
+        _shape("leads_only_with_outcome_flag", {"leads": LEADS_WITH_CONVERTED}, {"traffic", "proposal", "won"},
+               table_extra={"leads": OUTCOME_FLAG}),
+        # The same without a single date: nothing can be put in a month, but the all-time funnel counts
+        # the leads and the converted ones.
+        _shape("undated_leads", {"leads": f"SELECT * EXCLUDE ({', '.join(LEAD_DATES)}) FROM ({LEADS_WITH_CONVERTED})"},
+               {"traffic", "mql", "sql", "proposal"}, table_extra={"leads": OUTCOME_FLAG}),
     ]
     return result
 

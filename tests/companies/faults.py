@@ -294,7 +294,9 @@ FAULTS: tuple[Fault, ...] = (
     # --- files and columns -----------------------------------------------------------------
     Fault("missing_column", (Expect("column_missing", "deals", "status", None),), 2,
           "has no column 'status'", mutate=_drop_column("deals", "status")),
-    Fault("renamed_column", (Expect("column_missing", "leads", "created_at", None),), 2,
+    # The creation date is optional (an undated lead-scoring export), so a renamed one is a warning
+    # that names the likely column, not an error that leaves the leads out.
+    Fault("renamed_column", (Expect("stage_column_missing", "leads", "created_at", None, "warning"),), 1,
           "(is it 'CreatedDate', renamed?)", mutate=_rename_column("leads", "created_at", "CreatedDate")),
     Fault("mapped_column_not_in_file", (Expect("column_missing", "deals", "amount", None),), 2,
           "data.tables.deals.columns.amount names 'Amount', which is not a column",

@@ -277,14 +277,32 @@ def test_a_required_column_of_the_wrong_type_leaves_the_table_out(tmp_path):
     folder.mkdir()
     for name, rows in TABLES.items():
         write_table(folder, name, rows)
+    touches = pq.read_table(folder / "touches.parquet")
+    at = touches.schema.get_field_index("touched_at")
+    epoch = pa.array([int(dt.datetime.fromisoformat(touch["touched_at"]).timestamp()) for touch in TOUCHES], pa.int64())
+    pq.write_table(touches.set_column(at, "touched_at", epoch), folder / "touches.parquet")
+    database = Database(load_config(write_config(folder, tuple(TABLES))))
+    (problem,) = database.catalog.problems
+    assert (problem.check, problem.column, problem.count) == ("wrong_type", "touched_at", len(TOUCHES))
+    assert "(BIGINT)" in problem.message and "The touches table is left out" in problem.message
+    assert not database.catalog.has("touches")
+    database.close()
+
+
+def test_a_creation_date_of_the_wrong_type_is_an_error_and_leaves_the_leads_undated(tmp_path):
+    # leads.created_at is optional (a lead-scoring export is undated): the leads stay, without dates
+    folder = tmp_path / "extracts"
+    folder.mkdir()
+    for name, rows in TABLES.items():
+        write_table(folder, name, rows)
     leads = pq.read_table(folder / "leads.parquet")
     epoch = pa.array([int(dt.datetime.fromisoformat(lead["created_at"]).timestamp()) for lead in LEADS], pa.int64())
     pq.write_table(leads.set_column(1, "created_at", epoch), folder / "leads.parquet")
     database = Database(load_config(write_config(folder, tuple(TABLES))))
     (problem,) = database.catalog.problems
-    assert (problem.check, problem.column, problem.count) == ("wrong_type", "created_at", 8)
-    assert "(BIGINT)" in problem.message and "The leads table is left out" in problem.message
-    assert not database.catalog.has("leads")
+    assert (problem.check, problem.column, problem.count, problem.severity) == ("wrong_type", "created_at", 8, "error")
+    assert "Column leads.created_at is treated as not tracked" in problem.message
+    assert database.catalog.has("leads") and not database.catalog.dated
     database.close()
 
 
