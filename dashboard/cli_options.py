@@ -92,7 +92,11 @@ def check_filters(args: argparse.Namespace, database: Database, team_filter: boo
 
 def open_database(args: argparse.Namespace) -> Database:
     database = new_database(load_config(args.config))
+    accepts = database.config.data.accepted_findings
     for problem in database.catalog.problems:
+        if any(a.check == problem.check and a.table == problem.table and a.column in (None, problem.column)
+               for a in accepts):
+            continue  # understood and accepted in the config: `validate` shows it as accepted
         print(f"warning: {problem.table}: {problem.message}", file=sys.stderr)
     use_facts_on_disk(database)
     return database

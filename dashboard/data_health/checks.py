@@ -133,7 +133,8 @@ class Finding:
 @dataclass(frozen=True)
 class TableHealth:
     table: str
-    status: str  # "ok", "lags", "empty", "no dates" (reps), "not configured", "not read"
+    status: str  # "ok", "lags", "empty", "no dates" (reps), "not configured", "not read",
+    # "from leads" (deals: the converted leads of a lead-scoring export, data.tables.leads.outcome)
     rows: int | None
     first_day: dt.date | None
     latest_day: dt.date | None
@@ -368,7 +369,7 @@ def table_health(profile: pd.DataFrame, config: Config, tracked: set[str], as_of
         if name == "deals" and name not in config.data.tables and name in tracked and name in rows:
             # a lead-scoring export: its deals are its converted leads (data.tables.leads.outcome)
             row = rows[name]
-            health.append(TableHealth(name, "from leads' outcome", int(row.row_count), _day(row.first_at),
+            health.append(TableHealth(name, "from leads", int(row.row_count), _day(row.first_at),
                                       _day(row.latest_at), None))
             continue
         if name not in config.data.tables:

@@ -96,7 +96,7 @@ def test_data_health_names_the_deals_read_from_the_leads(tmp_path):
     database = write_export(tmp_path, 'outcome = { converted = "Converted" }')
     report = validate(database)
     deals = next(table for table in report.tables if table.table == "deals")
-    assert deals.status == "from leads' outcome" and deals.rows == 3
+    assert deals.status == "from leads" and deals.rows == 3
 
 
 def test_without_deals_or_an_outcome_the_config_says_where_the_sale_is(tmp_path):
