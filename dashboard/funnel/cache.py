@@ -86,10 +86,10 @@ def lead_journey(selection: Selection) -> Journey | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _all_time_funnel(config_file: str, version: str) -> metrics.FunnelResult:
-    return metrics.all_time_funnel(current_database())
+def _all_time_funnel(config_file: str, version: str, scope: Scope) -> metrics.FunnelResult:
+    return metrics.all_time_funnel(scoped_database(scope))
 
 
 def all_time_funnel(selection: Selection) -> metrics.FunnelResult:
-    """Every lead, dated or not, to its furthest stage: the funnel of undated leads."""
-    return _all_time_funnel(str(selection.config.path), selection.data_version)
+    """Every lead, dated or not, to its furthest stage, as the viewer's scope sees them: the funnel of undated leads."""
+    return _all_time_funnel(str(selection.config.path), selection.data_version, selection.scope)

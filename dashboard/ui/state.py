@@ -189,7 +189,7 @@ def undated_selection(config: Config, database: Database) -> Selection:
     """What the all-time pages read on undated leads: no range, no as-of date, no filter, and the
     latest SLA version (its lead definition is the lab's current one)."""
     return Selection(config=config, data_version=database.version, sla=config.slas[-1], start=None, end=None,
-                     as_of=None, filters=Filters())
+                     as_of=None, filters=Filters(), scope=current_scope())
 
 
 def render_sidebar(controls: frozenset[str] = EVERY_CONTROL, all_time: bool = False) -> Selection | None:
