@@ -38,7 +38,9 @@ def _rules_by_condition(rules: tuple[ScoringRule, ...]) -> dict[str, str]:
         seen[(rule.attribute, rule.op)] += 1
         number = seen[(rule.attribute, rule.op)]
         key = f"{rule.attribute} {rule.op}" + (f" (#{number})" if number > 1 else "")
-        keyed[key] = f"{rule.attribute} {rule.op} {_rule_value(rule.value)}: {rule.points:+d} points"
+        # the Item column already names the attribute and operator: the cell is what differs, so
+        # the longest rule (a list of industries) fits its column at 1440 px
+        keyed[key] = f"{_rule_value(rule.value)}: {rule.points:+d} points"
     return keyed
 
 
