@@ -41,6 +41,11 @@ if not database.catalog.has("leads") or not available:
     st.stop()
 
 rule_attributes = sorted({rule.attribute for sla in selection.config.slas for rule in sla.lead_definition.rules})
+if not rule_attributes:
+    st.info(f"No SLA version's lead definition has scoring rules, so re-scoring would make no lead an MQL. Add "
+            f"rules under [sla.lead_definition] in {selection.config.path.name} to test a definition on these leads; "
+            f"they can read {', '.join(available)} (see data/README.md).")
+    st.stop()
 if not set(rule_attributes) & set(available):
     st.info(f"The scoring lab re-scores historical leads with the scoring rules, but the leads extract has none of the "
             f"attributes they read ({', '.join(rule_attributes)}); it has {', '.join(available)}. Map them under "

@@ -97,6 +97,10 @@ def scoring_lab_payload(database: Database, args: argparse.Namespace) -> dict:
     filters = check_filters(args, database, team_filter=False)
     proposal_file = read_rules_file(args.rules, config.data.declared_attributes) if args.rules else None
     proposed_rules = proposal_file.rules if proposal_file else base.lead_definition.rules
+    if not proposed_rules and not base.lead_definition.rules:
+        raise UsageError(f"{base.name}'s lead definition has no scoring rules, so re-scoring would make no lead an MQL; "
+                         f"add rules under [sla.lead_definition] in {config.path.name} or pass --rules FILE "
+                         f"(they can read {', '.join(available)})")
     threshold = args.threshold if args.threshold is not None else (
         proposal_file.mql_threshold if proposal_file else base.lead_definition.mql_threshold)
     attributes, bounds = lab_shape(config, available, proposed_rules)

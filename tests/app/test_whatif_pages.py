@@ -153,3 +153,14 @@ def test_a_threshold_move_explains_why_no_lead_is_re_scored(lab_config):
 def test_scoring_lab_states_its_counting_basis(lab_config):
     app = open_page(LAB)
     assert any(caption.value.startswith("Counting basis: leads created in the range") for caption in app.caption)
+
+
+def test_the_lab_says_a_definition_without_rules_has_nothing_to_re_score(lab_config):
+    text = lab_config.read_text(encoding="utf-8")
+    without = text.replace('  { attribute = "company_size", op = ">=", value = 200, points = 30 },\n'
+                           '  { attribute = "demo_requested", op = "=", value = true, points = 50 },\n', "")
+    lab_config.write_text(without.replace("mql_threshold = 50", "mql_threshold = 1"), encoding="utf-8")
+    app = open_page(LAB)
+    assert not app.exception
+    assert any("has scoring rules, so re-scoring would make no lead an MQL" in info.value for info in app.info)
+    assert not app.metric  # no "MQLs 0" under a definition that scores nobody

@@ -87,3 +87,22 @@ def test_a_stage_the_extract_lacks_is_null_and_not_tracked(tmp_path, capsys):
     assert main(["scoring", "--config", config, *RANGE]) == 0
     line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("MQL → SQL"))
     assert line.split()[-4:] == ["not", "tracked", "not", "tracked"]
+
+
+def test_a_definition_without_rules_is_told_not_scored_as_no_mqls(lab_config, capsys, tmp_path):
+    """Olist's config has no scoring rules: the lab printed MQLs 0 against the funnel's 8,000."""
+    path = lab_config
+    text = open(path, encoding="utf-8").read()
+    without = text.replace('  { attribute = "company_size", op = ">=", value = 200, points = 30 },\n'
+                           '  { attribute = "demo_requested", op = "=", value = true, points = 50 },\n', "")
+    without = without.replace("mql_threshold = 50", "mql_threshold = 1")  # the highest score a rule-less one allows
+    assert without != text
+    open(path, "w", encoding="utf-8").write(without)
+    assert main(["scoring-lab", "--config", path, *RANGE]) == 2
+    error = capsys.readouterr().err
+    assert "has no scoring rules" in error and "--rules FILE" in error
+    rules = tmp_path / "proposal.toml"
+    rules.write_text('[sla.lead_definition]\nmql_threshold = 50\nrules = [\n'
+                     '  { attribute = "demo_requested", op = "=", value = true, points = 50 },\n]\n', encoding="utf-8")
+    # a proposal can still be tested against the rule-less definition: demo only gives L03, L08, L13, L19
+    assert run_json(capsys, "scoring", "--config", path, *RANGE, "--rules", str(rules), "--json")["proposed"]["mqls"] == 4
