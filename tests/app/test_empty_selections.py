@@ -37,8 +37,8 @@ def quiet_march(tmp_path_factory):
             in_march = pc.or_(in_march, hit)
         pq.write_table(data.filter(pc.invert(in_march)), folder / f"{table}.parquet")
     reps = pq.read_table(folder / "reps.parquet")
-    extra = pa.table({"rep_id": ["R17"], "name": ["Nadia North"], "team": ["Sales North"], "role": ["AE"]},
-                     schema=reps.schema)
+    extra = pa.table({"rep_id": ["R17"], "name": ["Nadia North"], "team": ["Sales North"], "role": ["AE"],
+                      "email": ["nadia.north@northwind.example"]}, schema=reps.schema)
     pq.write_table(pa.concat_tables([reps, extra]), folder / "reps.parquet")
     config = root / "quiet_march.toml"
     config.write_text(sample_config_text(folder) + '\n[[teams]]\nname = "Sales North"\nfunction = "sales"\n',
