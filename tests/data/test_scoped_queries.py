@@ -18,6 +18,7 @@ import pytest
 
 from dashboard.core.access import MARKETING_SCOPE, Scope
 from dashboard.core.config import load_config
+from dashboard.core.contract import LEAD_ATTRIBUTE_SLOTS
 from dashboard.data import Database, date_range_params
 from dashboard.data.scope import ScopeError, facts_read, is_company_wide
 from dashboard.data.sql import load_query, query_files, query_parameters
@@ -47,6 +48,10 @@ PARAMS = {
        for name in ("channel", "company_size", "content_downloads", "demo_requested", "industry", "job_level",
                     "pricing_page_views", "region", "segment", "webinar_attended")},
     "company_size_bounds": [0, 200, 1000], "content_downloads_bounds": [0], "pricing_page_views_bounds": [0, 2],
+    "all_time": False, "every_lead_observed": False, "leads_dated": True,
+    # the sample declares no attributes of its own: every slot is left out of the lab's groups
+    **{f"keep_{slot.name}": False for slot in LEAD_ATTRIBUTE_SLOTS},
+    **{f"{slot.name}_bounds": [0.0] for slot in LEAD_ATTRIBUTE_SLOTS if slot.sql_type == "DOUBLE"},
 }
 PER_QUERY = {"drilldown_deals": {"stage": "won"}}
 
