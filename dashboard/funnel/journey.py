@@ -70,7 +70,9 @@ class Journey:
 
 def journey_from_paths(paths: pd.DataFrame, tracking: JourneyTracking) -> Journey:
     """Links of the Sankey from the per-path counts (furthest_stage, outcome, is_recycled_and_back, leads)."""
-    tracked_stages = [stage for stage in JOURNEY_STAGES if stage == "lead" or tracking.stages.get(stage)]
+    # An export of MQLs (Olist's) has rows but no lead stage: its journey starts at the MQLs, and
+    # the rows that never reached a tracked stage have nowhere to be drawn.
+    tracked_stages = [stage for stage in JOURNEY_STAGES if tracking.stages.get(stage, stage == "lead")]
     branch_tracked = {"disqualified": tracking.disqualified, "recycled": tracking.recycled, "lost": tracking.lost,
                       "still open": True}
     flows: dict[tuple[str, str], int] = {}

@@ -86,6 +86,18 @@ def test_an_untracked_stage_is_left_out_not_drawn_as_zero(tmp_path):
     assert journey.not_tracked == ("Proposals", "Recycled to marketing (and back)")
 
 
+def test_an_export_without_a_lead_stage_starts_its_journey_at_the_mqls(tmp_path):
+    """Olist's leads file holds MQLs only: its Sankey's first node read "Leads"."""
+    database = build_database(tmp_path / "extracts", {"leads": LEADS, "deals": DEALS},
+                              data_extra='stages_not_tracked = ["lead"]')
+    journey = lead_journey(database, *MARCH, Filters(), AS_OF)
+    assert "Leads" not in journey.nodes and journey.nodes[0] == "MQLs"
+    assert "Leads" in journey.not_tracked
+    # the seven March MQLs as in the full journey; L6 and L7 never reached one, so are not drawn
+    assert journey.node_totals()["MQLs"] == 7
+    assert ("MQLs", "SQLs") in links(journey) and not any(source == "Leads" for source, _ in links(journey))
+
+
 def test_the_journey_respects_the_channel_filter(tmp_path):
     journey = lead_journey(build(tmp_path), *MARCH, Filters(channel="paid"), AS_OF)
     assert links(journey) == {("Leads", "MQLs"): 1, ("MQLs", "SQLs"): 1, ("SQLs", "Lost"): 1}
