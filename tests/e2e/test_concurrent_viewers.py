@@ -37,7 +37,7 @@ TOUR = [
     ("Follow-up compliance", "compliance", "Follow-up compliance"),
 ]
 SUMMARY_FILE = REPO / "test-artifacts" / "concurrency.json"
-IDLE_TIMEOUT_MS = 300_000  # ten sessions on two cores, each run checked, bounded and escaped: each waits its turn
+IDLE_TIMEOUT_MS = 480_000  # ten sessions on two cores, each run checked, bounded and escaped: each waits its turn
 
 
 def lone_session_numbers() -> dict[str, dict[str | None, dict[str, str]]]:
@@ -114,7 +114,7 @@ labels => {
 SETTLED_JS = f"want => {{ const look = ({LOOK_JS})(Object.keys(want)); " \
              "return look.atRest && Object.entries(want).every(([label, value]) => look.numbers[label] === value) " \
              "? look : null; }"
-SETTLE_TIMEOUT_MS = 240_000
+SETTLE_TIMEOUT_MS = 480_000
 
 
 async def read_view(page, path: str, channel: str, expected: dict[str, str]) -> View:
@@ -182,7 +182,7 @@ async def crowd(url: str, expected: dict) -> list[Session]:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             return await asyncio.wait_for(
-                asyncio.gather(*(one_viewer(browser, url, i, expected) for i in range(SESSIONS))), timeout=1500)
+                asyncio.gather(*(one_viewer(browser, url, i, expected) for i in range(SESSIONS))), timeout=2400)
         finally:
             await browser.close()
 
