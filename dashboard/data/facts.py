@@ -12,8 +12,10 @@ follow-up rule builds new hand-off facts beside the old ones and reuses the dail
 partition, a new file matching a glob) and every file the facts were built from is still there
 with the same size and modification time, the spec is shown views `added_<table>` over only the
 gained files and says (`affected_from`, a SQL file) the first day they can change; only the
-months from that day on are rebuilt. Anything else (a file rewritten or removed, new reps)
-rebuilds every month.
+months from that day on are rebuilt. A spec may instead fold gained rows into the stored months
+they reach (`fold_added`: a month of new touches is added to older hand-offs' rows rather than
+rebuilding their months). Anything else (a file rewritten or removed, new reps) rebuilds every
+month.
 
 Once built, the facts are a view on the process's connection named `spec.name`, and
 `facts_ready(database, name)` says whether it holds this data version's facts: until then
@@ -64,6 +66,10 @@ class FactsSpec:
     # its SQL reads the views `added_<table>`. Raises NotAppendable when a refresh from a day on
     # cannot follow them.
     affected_from: Callable[[Database, dict[str, list[Path]]], dt.date | None]
+    # Folds the gained rows into stored months the refresh does not rebuild: given those months'
+    # files, (month, its new rows) for each month they change, read from the `added_<table>`
+    # views. None: gained rows reach stored months only through `affected_from`.
+    fold_added: Callable[[Database, dict[dt.date, Path]], Iterator[tuple[dt.date, pa.Table]]] | None = None
 
 
 class NotAppendable(Exception):
@@ -77,6 +83,7 @@ class FactsOutcome:
     months_built: int
     months_total: int
     folder: Path
+    months_folded: int = 0  # stored months whose rows took in the gained files' rows (no rebuild)
 
 
 _READY: "weakref.WeakKeyDictionary[Database, dict[str, str]]" = weakref.WeakKeyDictionary()
@@ -194,7 +201,7 @@ def ensure_facts(database: Database, spec: FactsSpec, progress: Progress | None 
         manifest = _manifest(folder)
         files = file_manifest(database, spec.tables)
         months = spec.months(database)
-        action, rebuild = "reused", []
+        action, rebuild, folded = "reused", [], 0
         if not _is_current(database, spec, folder, manifest, files, months):
             action, rebuild = _months_to_build(database, spec, folder, manifest, files, months)
             (folder / MANIFEST).unlink(missing_ok=True)  # a build cut short must not look complete
@@ -207,6 +214,11 @@ def ensure_facts(database: Database, spec: FactsSpec, progress: Progress | None 
                 _write_atomically(table, _month_file(folder, month))
                 if progress:
                     progress(done, len(rebuild), f"{spec.label}, {month:%b %Y}")
+            if action == "refreshed" and spec.fold_added is not None:
+                stored = {month: _month_file(folder, month) for month in months if month not in set(rebuild)}
+                for month, table in spec.fold_added(database, stored):
+                    _write_atomically(table, _month_file(folder, month))
+                    folded += 1
             wanted = {_month_file(folder, month).name for month in months}
             for path in folder.glob("month=*.parquet"):
                 if path.name not in wanted:
@@ -219,4 +231,4 @@ def ensure_facts(database: Database, spec: FactsSpec, progress: Progress | None 
         database.serve_facts(spec.name, paths)
     with _READY_LOCK:
         _READY.setdefault(database, {})[spec.name] = version
-    return FactsOutcome(spec.name, action, len(rebuild), len(months), folder)
+    return FactsOutcome(spec.name, action, len(rebuild), len(months), folder, folded)

@@ -9,6 +9,10 @@ the outcome dates. What depends on the as-of date (still open, never touched, ho
 judged when a page reads them (`follow_up.judge_follow_up`), so the facts of a past month stay
 right when a new month of data arrives.
 
+A refresh after an extract gained files builds the months of new hand-offs only: the gained
+touches and won deals of hand-offs already stored (`hand_off_facts_added.sql`) are folded into
+their rows, which are settled again (`_fold_added`); the result equals a full build.
+
 They depend on the data mapping and on each SLA version's period and follow-up rule; changing
 any other part of the config (a quota, a target, the lead definition) reuses them.
 """
@@ -20,6 +24,7 @@ from typing import Iterator
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from dashboard.compliance.follow_up import FollowUpRule, settle_follow_up
 from dashboard.core.config import month_starts
@@ -118,6 +123,67 @@ def _empty(database: Database) -> pa.Table:
     return _settled(database, empty)
 
 
+def _earliest(stored: pd.Series, gained: pd.Series) -> pd.Series:
+    return stored.where(gained.isna() | (stored <= gained), gained)
+
+
+def _latest(stored: pd.Series, gained: pd.Series) -> pd.Series:
+    return stored.where(gained.isna() | (stored >= gained), gained)
+
+
+def _folded(stored: pd.DataFrame, gained: pd.DataFrame) -> pd.DataFrame:
+    """Stored hand-offs' query columns with the gained touches and won deals of the same leads
+    added, as `follow_up_facts.sql` over all the files gives them: a minimum stays a minimum, a
+    count or a sum adds. `gained` is aligned to `stored` row by row."""
+    return stored.assign(
+        first_touch_at=_earliest(stored["first_touch_at"], gained["first_touch_at"]),
+        last_touch_at=_latest(stored["last_touch_at"], gained["last_touch_at"]),
+        touches_since_hand_off=stored["touches_since_hand_off"] + gained["touches_since_hand_off"],
+        attempts_in_window=stored["attempts_in_window"] + gained["attempts_in_window"],
+        won_at=_earliest(stored["won_at"], gained["won_at"]),
+        won_amount=stored["won_amount"].where(gained["won_amount"].isna(),
+                                              stored["won_amount"].fillna(0) + gained["won_amount"]),
+    )
+
+
+def _fold_added(database: Database, stored: dict[dt.date, object]) -> Iterator[tuple[dt.date, pa.Table]]:
+    """The stored months whose hand-offs gained touches or won deals, with those rows folded and
+    settled again; every other row is kept as stored. A month of new touches reaches hand-offs
+    several months back, but only a few of each month's rows: rebuilding those months would
+    redo every row's working-hours clock."""
+    if not stored:
+        return
+    as_of = data_as_of(database)
+    first, last = min(stored), _month_end(max(stored))
+    frames = []
+    for sla in database.config.slas:
+        start, end = max(first, sla.start), min(last, sla.end)
+        if start > end:
+            continue
+        params = {**date_range_params(start, end), "as_of_end": as_of_end(as_of),
+                  "attempt_window": dt.timedelta(days=sla.follow_up.attempt_window_days)}
+        frames.append(database.query("hand_off_facts_added", params))
+    gained = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if gained.empty:
+        return
+    rules = {sla.name: FollowUpRule.from_sla(sla) for sla in database.config.slas}
+    month_of = pd.to_datetime(gained["mql_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+    for month in sorted(set(pd.unique(month_of)) & set(stored)):
+        table = pq.read_table(stored[month])
+        frame = table.to_pandas()
+        of_month = gained[month_of == month].set_index("lead_id")
+        changed = frame["lead_id"].isin(of_month.index).to_numpy()
+        if not changed.any():
+            continue
+        query_columns = list(frame.columns[:frame.columns.get_loc("sla_name") + 1])
+        rows = frame.loc[changed, query_columns]
+        aligned = of_month.reindex(rows["lead_id"].to_numpy()).set_index(rows.index)
+        settled = settle_follow_up(_folded(rows, aligned), rules)
+        merged = pd.concat([frame.loc[~changed], settled[list(frame.columns)]], ignore_index=True)
+        merged = merged.sort_values(["mql_at", "lead_id"], kind="stable")
+        yield month, pa.Table.from_pandas(merged, schema=table.schema, preserve_index=False)
+
+
 def _affected_from(database: Database, added: dict) -> dt.date | None:
     if added.get("reps"):
         raise NotAppendable("new reps files can change any hand-off's owner name and team")
@@ -134,6 +200,7 @@ HAND_OFF_SPEC = FactsSpec(
     build_months=_build_months,
     empty=_empty,
     affected_from=_affected_from,
+    fold_added=_fold_added,
 )
 
 

@@ -343,6 +343,7 @@ def measure_refresh(root: Path, folder: Path, base_config: Path) -> dict:
     return {"appended_month": last.removesuffix(".parquet"), "build_without_it_s": build["seconds"],
             "refresh_s": seconds, "refresh_share_of_build": seconds / build["seconds"] if build["seconds"] else None,
             "months_rebuilt": {outcome.name: outcome.months_built for outcome in outcomes},
+            "months_folded": {outcome.name: outcome.months_folded for outcome in outcomes},
             "actions": {outcome.name: outcome.action for outcome in outcomes}}
 
 
@@ -483,7 +484,8 @@ def print_table(report: dict) -> None:
         refresh = run_["facts_refresh"]
         print(f"  facts refresh after {refresh['appended_month']} was appended: {refresh['refresh_s']:.2f} s, "
               f"{refresh['refresh_share_of_build']:.0%} of the {refresh['build_without_it_s']:.1f} s build without it "
-              f"(months rebuilt: {', '.join(f'{name} {count}' for name, count in refresh['months_rebuilt'].items())})")
+              f"(months rebuilt: {', '.join(f'{name} {count}' for name, count in refresh['months_rebuilt'].items())}; "
+              f"months folded: {', '.join(f'{name} {count}' for name, count in refresh['months_folded'].items() if count)})")
         for page, figures in run_["pages"].items():
             warm = "kept per data version" if figures["warm_s"] is None else f"{figures['warm_s'] * 1000:6.1f} ms"
             print(f"  {page:<20} cold {figures['cold_s'] * 1000:8.0f} ms   warm {warm}")
