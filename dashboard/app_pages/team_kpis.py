@@ -226,7 +226,7 @@ elif data.by_channel is not None:
     st.download_button("Download by channel and segment (CSV)", csv_text(both), key="download_breakdown",
                        file_name="marketing_by_channel_and_segment.csv", mime="text/csv", on_click=audit_download, args=("Download by channel and segment (CSV)",))
 
-if data.by_team is not None:
+if data.by_team is not None and not data.by_team.empty:
     st.subheader("By sales team")
     st.caption("Each sales team on its own leads and deals, under the sidebar's channel and segment filters.")
     left, right = st.columns([1, 1])
@@ -257,6 +257,10 @@ if data.by_team is not None:
                        key="download_by_team",
                        file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv", on_click=audit_download, args=("Download by sales team (CSV)",))
 
+if data.by_team is not None and data.leaderboard is None:
+    st.subheader("Leaderboard")
+    st.caption("Not shown: your role sees no rep-level records.")
+elif data.by_team is not None:
     st.subheader("Leaderboard")
     lead_board, deal_board = split_leaderboard(data.leaderboard)
     rep_columns = {

@@ -45,6 +45,11 @@ class Scope:
         return self.kind == "company"
 
     @property
+    def is_one_rep(self) -> bool:
+        """A rep's own scope (a manager's names their teams)."""
+        return self.kind == "reps" and not self.teams
+
+    @property
     def key(self) -> str:
         """A short stable name for the scope: part of cache keys and of the scoped schema's name."""
         text = repr((self.kind, tuple(sorted(self.rep_ids)), tuple(sorted(self.teams))))

@@ -38,6 +38,7 @@ class Database:
     on Spark: the methods below the engine's primitives are what differs."""
 
     engine = "duckdb"
+    hides_reps = False  # marketing's scoped database says True: its results name no rep
 
     def __init__(self, config: Config, threads: int | None = None, memory_limit: str | None = None):
         self.config = config

@@ -37,7 +37,11 @@ COMPANY_WIDE = re.compile(r"^--\s*Access:\s*company-wide\b", re.IGNORECASE | re.
 FACTS_TABLES = ("hand_off_facts", "daily_stage_counts", "daily_sessions")
 ADDED_TABLES = tuple(f"added_{name}" for name in TABLES)
 _COMMENT = re.compile(r"--[^\n]*")
-_SCHEMA_NAME = re.compile(r"scope_[0-9a-f]{16}")
+_SCHEMA_NAME = re.compile(r"scope_[0-9a-f]{16}(_rows)?")
+# What names a rep or ties a record to one: marketing's schema holds none of it (any table's rep or
+# owner id; the reps extract's names and emails).
+REP_COLUMNS = ("owner_id", "rep_id")
+REP_DETAILS = {"reps": ("name", "email")}
 # The unscoped contract tables a scope's tables are cut from (literal text: no SQL is built).
 _UNSCOPED = {
     "traffic": "select * from main.traffic",
@@ -76,8 +80,29 @@ def _create_schema(name: str) -> str:
 
 
 def build_scope_schema(connection: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    """The schema of `scope`'s tables and models, (re)built from the connection's contract views."""
+    """The schema of `scope`'s tables and models, (re)built from the connection's contract views.
+
+    Marketing's is built in two layers: the models over its rows (owner ids still there, so a lead
+    keeps its sales team), then the schema its queries read, the same tables and models with every
+    rep and owner id, rep name and email null: no result marketing gets can tell one rep from another."""
     name = schema_name(scope)
+    if scope.kind != "marketing":
+        _build_rows(connection, scope, name)
+        return name
+    rows = _build_rows(connection, scope, name + "_rows")
+    cursor = connection.cursor()
+    try:
+        cursor.execute(_create_schema(name))
+        cursor.execute("SET schema = $name", {"name": name})
+        for table in (*_UNSCOPED, *(model.stem for model in model_files())):
+            _without_reps(cursor.table(f"{rows}.{table}"), table).to_view(table, replace=True)
+        _refuse_facts(cursor)
+    finally:
+        cursor.close()
+    return name
+
+
+def _build_rows(connection: duckdb.DuckDBPyConnection, scope: Scope, name: str) -> str:
     cursor = connection.cursor()
     try:
         cursor.execute(_create_schema(name))
@@ -86,25 +111,31 @@ def build_scope_schema(connection: duckdb.DuckDBPyConnection, scope: Scope) -> s
             relation.to_view(table, replace=True)
         for model in model_files():
             cursor.execute(model.read_text(encoding="utf-8"))
-        for table in (*FACTS_TABLES, *ADDED_TABLES):
-            cursor.sql(_REFUSED).to_view(table, replace=True)
+        _refuse_facts(cursor)
     finally:
         cursor.close()
     return name
+
+
+def _refuse_facts(cursor: duckdb.DuckDBPyConnection) -> None:
+    for table in (*FACTS_TABLES, *ADDED_TABLES):
+        cursor.sql(_REFUSED).to_view(table, replace=True)
+
+
+def _without_reps(relation: duckdb.DuckDBPyRelation, table: str) -> duckdb.DuckDBPyRelation:
+    """`relation` with its rep and owner ids (and the reps' names and emails) null, typed as before."""
+    hidden = set(REP_COLUMNS) | set(REP_DETAILS.get(table, ()))
+    return relation.select(*(
+        ConstantExpression(None).cast(column_type).alias(column) if column in hidden else ColumnExpression(column)
+        for column, column_type in zip(relation.columns, relation.types)))
 
 
 def scoped_tables(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, duckdb.DuckDBPyRelation]:
     """Each contract table cut to the scope's rows, with the expression API (values are constants,
     never SQL text)."""
     unscoped = {table: cursor.sql(sql) for table, sql in _UNSCOPED.items()}
-    if scope.kind == "marketing":
-        names_hidden = [
-            (ConstantExpression(None).cast(duckdb.sqltype(column.sql_type)).alias(column.name)
-             if column.name in ("name", "email") else ColumnExpression(column.name))
-            for column in TABLES["reps"].columns
-        ]
-        return {**unscoped, "touches": unscoped["touches"].filter(ConstantExpression(False)),
-                "reps": unscoped["reps"].select(*names_hidden)}
+    if scope.kind == "marketing":  # every lead and deal; the ids are taken out above the models
+        return {**unscoped, "touches": unscoped["touches"].filter(ConstantExpression(False))}
     if scope.kind != "reps":
         raise ValueError(f"no tables for a scope of kind {scope.kind!r}")
     reps = [ConstantExpression(rep) for rep in scope.rep_ids]
@@ -130,6 +161,8 @@ class ScopedDatabase:
         self.base = base
         self.scope = scope
         self._remembered: dict[tuple[str, str], object] = {}
+        # marketing's results carry no rep or owner id: there is no rep to rank or list
+        self.hides_reps = scope.kind == "marketing"
 
     def __getattr__(self, name: str):
         return getattr(self.base, name)

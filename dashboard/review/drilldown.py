@@ -40,6 +40,8 @@ DRILLS: dict[str, Drill] = {drill.key: drill for drill in (
 )}
 
 
+# The columns naming a record's rep, which a viewer whose data names no rep does not get.
+REP_COLUMNS = ("owner_id", "owner_name")
 # What the page shows of each kind of record, in order, with readable names; the CSV has every column.
 DISPLAY_COLUMNS: dict[str, dict[str, str]] = {
     "lead": {"lead_id": "Lead", "owner_name": "Owner", "owner_team": "Team", "created_at": "Created",
@@ -69,7 +71,8 @@ def display_records(frame: pd.DataFrame, key: str, display_name: Callable[[str, 
     times to the second, amounts as on the cards, channels and segments by their display names,
     and "—" where a record has no value (a sales-sourced deal has no channel), never "None";
     an `untracked` column reads "not tracked" (a deal-only export cannot say what is sales-sourced)."""
-    columns = display_columns(key)
+    columns = {column: label for column, label in display_columns(key).items()
+               if column in frame or column not in REP_COLUMNS}
     untracked = set(untracked)
     shown = pd.DataFrame(index=frame.index)
     for column, label in columns.items():
@@ -105,4 +108,7 @@ def records(database: Database, key: str, start: dt.date, end: dt.date, filters:
     fetched (the query still runs on the database, only the first rows come back)."""
     drill = drill_for(key)
     params = {**date_range_params(start, end), **filters.params(), "stage": drill.stage}
-    return database.catalog.blank_untracked(database.query(drill.query, params, limit=limit))
+    found = database.query(drill.query, params, limit=limit)
+    if database.hides_reps:  # marketing's records come with no owner: no empty Owner column either
+        found = found.drop(columns=[column for column in REP_COLUMNS if column in found.columns])
+    return database.catalog.blank_untracked(found)

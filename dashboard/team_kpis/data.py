@@ -30,6 +30,7 @@ from dashboard.funnel.domain import Filters, build_funnel, counts_from_row, kpi_
 from dashboard.review.kpi_values import KpiReading, funnel_kpis
 from dashboard.core.kpis import KPIS, STEP_RATE_KPIS
 from dashboard.core.parallel import concurrently
+from dashboard.core import formatting
 
 # What each function is accountable for under the SLA, beyond the KPIs the config lists.
 FUNCTION_KPIS = {
@@ -290,9 +291,9 @@ def _monthly(database: Database, start: dt.date, end: dt.date, base: compliance.
 
 
 def _by_team(database: Database, start: dt.date, end: dt.date, filters: Filters,
-             base: compliance.FollowUpBase) -> pd.DataFrame:
+             base: compliance.FollowUpBase, only: tuple[str, ...] | None = None) -> pd.DataFrame:
     config = database.config
-    teams = [team for team in config.teams if team.function == "sales"]
+    teams = [team for team in config.teams if team.function == "sales" and (only is None or team.name in only)]
     each_team = concurrently(*(
         lambda name=team.name: actuals_for(database, start, end, Filters(filters.channel, filters.segment, name), base)
         for team in teams))
@@ -305,7 +306,8 @@ def _by_team(database: Database, start: dt.date, end: dt.date, filters: Filters,
             "attainment": safe_ratio(actuals["won_revenue"], quota),
             **{key: actuals[key] for key in FUNCTION_KPIS["sales"] if key != "won_revenue"},
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["team", "quota_share", "won_revenue", "quota", "attainment",
+                                       *(key for key in FUNCTION_KPIS["sales"] if key != "won_revenue")])
 
 
 def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.date,
@@ -335,6 +337,8 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
                      f"split of what the other sales teams leave ({share:.0%} of the quota).")
     own_keys, shared_keys = kpi_keys(config, team)
     band = config.at_risk_band
+    scope = getattr(database, "scope", None)
+    one_rep = scope is not None and scope.is_one_rep
     # Hand-offs under the sidebar's channel and segment for every team at once; each use below
     # narrows them to its team.
     base = compliance.follow_up_base(database, start, end, Filters(shared_filters.channel, shared_filters.segment),
@@ -345,7 +349,20 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
     shared_targets = targets_for(config, start, end, 1.0)
     monthly = _monthly(database, start, end, base,
                        [("team", filters, share, own_keys), ("shared", shared_filters, 1.0, shared_keys)])
-    if any(shared_filters.params().values()):
+    if one_rep and team.function == "sales":
+        # A rep's figures are their own records: the team's count and revenue targets (its share of the
+        # quota) are not theirs, and the config sets no quota per rep, so those carry no judgement.
+        team_quota = targets.get("won_revenue")
+        targets = {key: value for key, value in targets.items() if not (key in KPIS and KPIS[key].is_additive)}
+        mine = (monthly["scope"] == "team") & monthly["kpi"].map(lambda key: key in KPIS and KPIS[key].is_additive)
+        monthly.loc[mine, ["target", "status"]] = None
+        share = None
+        if team_quota is not None:
+            notes.append(f"{team.name}'s quota for the range ({formatting.money(team_quota, config.slas[-1].currency)}) "
+                         f"is the team's, not yours, and {config.path.name} sets no quota per rep: your won revenue "
+                         "and counts are shown without a target or an attainment judgement; rates keep the SLA's targets.")
+    if any(shared_filters.params().values()) or (scope is not None and scope.kind == "reps"):
+        # (a manager's or a rep's "company-wide" is their own records: the company's targets are not theirs)
         # The company's count and revenue targets say nothing of a slice (the sidebar's team, channel
         # or segment): a sales team's $2.8M against the whole $8.2M quota read "off track" in red.
         shared_targets = {key: value for key, value in shared_targets.items() if not (key in KPIS and KPIS[key].is_additive)}
@@ -361,13 +378,17 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
         by_segment = breakdown[breakdown["dimension"] == "segment"].drop(
             columns=["dimension", "sessions", "visit_to_lead_rate"]).reset_index(drop=True)
     else:
-        by_team = _by_team(database, start, end, shared_filters, base)
+        # each team's won revenue against its quota: only the teams whose records the viewer reads
+        # (a manager's; a rep has no team's figures, their own are above)
+        seen = None if scope is None or scope.kind != "reps" else () if one_rep else scope.teams
+        by_team = _by_team(database, start, end, shared_filters, base, seen)
         if scorecard is None:
             scorecard = database.query("rep_scorecard", {**date_range_params(start, end), **filters.params()})
         leads = base.leads if filters.team is None else base.leads[base.leads["owner_team"] == filters.team]
         if not base.tracking.touches:
             leads = leads.iloc[0:0]
-        board = database.catalog.blank_untracked(leaderboard(scorecard, summarise(leads, ("owner_id",))))
+        if not database.hides_reps:  # marketing's data names no rep: there is no leaderboard to make
+            board = database.catalog.blank_untracked(leaderboard(scorecard, summarise(leads, ("owner_id",))))
     return TeamKpisData(
         team=team, start=start, end=end, as_of=as_of, filters=filters,
         quota_share=share, quota_share_is_set=share_is_set, quota=targets.get("won_revenue"),

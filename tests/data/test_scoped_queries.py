@@ -36,6 +36,8 @@ SCOPES = {
 }
 # Columns that name a person or one record: a company-wide result holds none.
 RECORD_COLUMNS = {"lead_id", "deal_id", "touch_id", "rep_id", "owner_id", "name", "owner_name", "email"}
+# Columns that name a rep: marketing's results hold no value in any of them.
+REP_COLUMNS = {"rep_id", "owner_id", "name", "owner_name", "email"}
 # Every parameter any query takes, with a value on the sample: a new parameter must be added here.
 START, END = dt.date(2026, 1, 1), dt.date(2026, 10, 31)
 PARAMS = {
@@ -54,6 +56,12 @@ PARAMS = {
     **{f"{slot.name}_bounds": [0.0] for slot in LEAD_ATTRIBUTE_SLOTS if slot.sql_type == "DOUBLE"},
 }
 PER_QUERY = {"drilldown_deals": {"stage": "won"}}
+# Under marketing's scope no lead or deal has an owner, so what a query joins through the owner is
+# empty too (the owner's role), and a result one row per rep (or counting missing owners) cannot be
+# the copy's, which keeps the owners: those are checked to name no rep, and the rest of a per-lead
+# result to be the copy's.
+OWNER_DERIVED = {"follow_up_facts": ("owner_role",)}
+PER_REP = {"rep_scorecard", "reps_for_access", "validate_missing_values"}
 
 
 def _only_the_scope(scope: Scope, folder: Path) -> None:
@@ -91,6 +99,10 @@ def scoped_and_copy(request, sample, tmp_path_factory):
     _only_the_scope(scope, folder)
     config = sample.config
     copy = Database(dataclasses.replace(config, data=dataclasses.replace(config.data, folder=folder)))
+    # marketing's copy keeps the owner ids (a lead keeps its team); what marketing gets is then the
+    # copy's result with every rep column emptied (_hide_reps), and no leaderboard or Owner column
+    copy.hides_reps = scope.kind == "marketing"
+    copy.scope = scope  # what a page makes of the rows (a rep's targets, the teams listed) follows the scope
     yield sample.scoped(scope), copy
     copy.close()
 
@@ -130,7 +142,25 @@ def test_every_query_returns_only_the_scopes_rows(name, scoped_and_copy, sample)
         with pytest.raises(ScopeError):
             scoped.query(name, params)
         return
-    _same(scoped.query(name, params), copy.query(name, params), name)
+    got, expected = scoped.query(name, params), copy.query(name, params)
+    if copy.hides_reps:
+        _assert_names_no_rep(got, name)
+        if name in PER_REP:
+            return
+        derived = list(OWNER_DERIVED.get(name, ()))
+        assert got[derived].isna().all().all(), name
+        got, expected = got.drop(columns=derived), _hide_reps(expected.drop(columns=derived))
+    _same(got, expected, name)
+
+
+def _assert_names_no_rep(frame: pd.DataFrame, name: str) -> None:
+    for column in REP_COLUMNS & set(frame.columns):
+        assert frame[column].isna().all(), f"{name} gives marketing the rep column {column}"
+
+
+def _hide_reps(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(**{column: pd.Series(None, index=frame.index, dtype=object)
+                           for column in REP_COLUMNS & set(frame.columns)})
 
 
 def test_a_scoped_cursor_reads_no_other_reps_rows(sample):
@@ -185,22 +215,35 @@ def _lab_rows(lab) -> tuple:
               tuple((name, groups.values[name][groups.codes[name][i]]) for name in sorted(groups.codes)),
               groups.leads[i], groups.observed[i], groups.sql[i], groups.won[i], round(float(groups.revenue[i]), 6)))
         for i in range(len(groups.leads)))
-    return rows, lab.reps, lab.reps_description, lab.maturity
+    return rows, lab.maturity  # the reps working MQLs are the company's head count: checked below
 
 
-def _comparable(value):
-    """A page's result as plain data: frames as sorted records, dataclasses field by field."""
+def test_the_scoring_labs_head_count_is_the_companys(sample):
+    """How many reps work MQLs is a company-level count (no rep named) every viewer of the lab reads."""
+    from dashboard.scoring_lab.data import reps_working_mqls
+
+    company = reps_working_mqls(sample)
+    assert company[0] and company[0] > 1
+    for scope in SCOPES.values():
+        assert reps_working_mqls(sample.scoped(scope)) == company
+
+
+def _comparable(value, hide_reps: bool = False):
+    """A page's result as plain data: frames as sorted records, dataclasses field by field; with
+    `hide_reps` (marketing) a frame's rep columns must be empty and compare as empty."""
     if isinstance(value, pd.DataFrame):
+        if hide_reps:
+            value = _hide_reps(value)
         text = value.astype("string").fillna("<null>")
         return sorted(map(tuple, text.itertuples(index=False))) if len(value) else list(value.columns)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _comparable(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {field.name: _comparable(getattr(value, field.name), hide_reps) for field in dataclasses.fields(value)}
     if isinstance(value, (np.ndarray, pd.Series, pd.Index)):
-        return _comparable(list(value))
+        return _comparable(list(value), hide_reps)
     if isinstance(value, (list, tuple)):
-        return [_comparable(item) for item in value]
+        return [_comparable(item, hide_reps) for item in value]
     if isinstance(value, dict):
-        return {key: _comparable(item) for key, item in value.items()}
+        return {key: _comparable(item, hide_reps) for key, item in value.items()}
     if isinstance(value, float):
         return round(value, 9)
     return value
@@ -209,8 +252,26 @@ def _comparable(value):
 def test_every_pages_data_work_sees_only_the_scope(scoped_and_copy):
     scoped, copy = scoped_and_copy
     got, expected = _page_workloads(scoped), _page_workloads(copy)
+    hide = copy.hides_reps  # marketing: the copy's rep columns emptied; the scoped ones must already be
     for page in expected:
-        assert _comparable(got[page]) == _comparable(expected[page]), page
+        if hide and page in ("team_kpis", "compliance"):  # per rep, or through the owner's role: no rep named
+            _assert_no_rep_anywhere(got[page], page)
+            continue
+        assert _comparable(got[page]) == _comparable(expected[page], hide), page
+
+
+def _assert_no_rep_anywhere(value, name: str) -> None:
+    if isinstance(value, pd.DataFrame):
+        _assert_names_no_rep(value, name)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _assert_no_rep_anywhere(getattr(value, field.name), f"{name}.{field.name}")
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _assert_no_rep_anywhere(item, name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _assert_no_rep_anywhere(item, f"{name}.{key}")
 
 
 def test_only_the_review_headline_reads_company_wide():
