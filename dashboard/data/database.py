@@ -90,7 +90,7 @@ class Database:
     def _build(self) -> Catalog:
         catalog = self._views.build()
         try:
-            self._build_models()
+            self._build_models(kept=True)
         except self._views.errors:
             # A file whose footer reads but whose data does not (a corrupt page): leave the
             # tables that cannot be scanned out, as if their file were missing, and try again.
@@ -101,8 +101,14 @@ class Database:
             self._build_models()
         return catalog
 
-    def _build_models(self) -> None:
-        build_models(self._connection)
+    def _build_models(self, kept: bool = False) -> None:
+        """`kept`: table models load from (and are kept in) the cache folder for this data version
+        when the facts are on; never after tables were left out, which the version does not say."""
+        if kept and self.config.cache.facts:
+            key = repr((str(self.folder), self.config.data, self._data_version()))
+            build_models(self._connection, cache_folder(self.config) / "models", key)
+        else:
+            build_models(self._connection)
 
     def unreadable_tables(self, catalog: Catalog | None = None) -> list[Problem]:
         """Tables whose every value cannot be read back (corrupt data pages behind a valid

@@ -120,7 +120,7 @@ class SparkDatabase(Database):
                 digest.update(f"{name}|{source.table}|{'|'.join(files)}\n".encode())
         return "spark-" + digest.hexdigest()[:16]
 
-    def _build_models(self) -> None:
+    def _build_models(self, kept: bool = False) -> None:  # Spark caches its own models: nothing is kept on disk
         for table in self._cached:
             self.spark.catalog.uncacheTable(table)
         self._cached = []
