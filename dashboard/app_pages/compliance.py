@@ -25,7 +25,7 @@ if selection is None:
 data = compliance_cache.compliance_page(selection)
 st.caption(
     f"{selection.config.company_name} · leads handed to sales {selection.start:%d %b %Y} – {selection.end:%d %b %Y} · "
-    f"{formatting.literal(selection.filters.describe())} · statuses as of **{data.as_of:%d %b %Y}**, the data's last day"
+    f"{formatting.literal(selection.filters.describe(selection.config.display_name))} · statuses as of **{data.as_of:%d %b %Y}**, the data's last day"
 )
 for reason in data.tracking.missing:
     st.warning(f"Not tracked: {reason}.", icon="⚠️")

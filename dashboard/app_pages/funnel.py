@@ -66,7 +66,7 @@ if selection is None:
 currency = selection.sla.currency
 st.caption(
     f"{selection.config.company_name} · SLA **{selection.sla.name}** · {selection.start:%d %b %Y} – "
-    f"{selection.end:%d %b %Y} · {formatting.literal(selection.filters.describe())}"
+    f"{selection.end:%d %b %Y} · {formatting.literal(selection.filters.describe(selection.config.display_name))}"
 )
 
 if current_database().catalog.has("leads"):
@@ -84,7 +84,7 @@ result, revenue = data.funnel, data.revenue
 nothing_found = not any(step.count for step in result.steps)
 if nothing_found and any(step.count is not None for step in result.steps):
     st.info(f"No records from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} for "
-            f"{formatting.literal(selection.filters.describe())}. Pick another date range or clear a filter "
+            f"{formatting.literal(selection.filters.describe(selection.config.display_name))}. Pick another date range or clear a filter "
             f"(the data runs to {selection.as_of:%d %b %Y}).")
 
 if result.maturity is not None and not result.maturity.is_mature:
@@ -118,7 +118,7 @@ else:
 
 table = funnel_frame(result.steps)
 tables.dataframe(
-    pd.DataFrame({
+    tables.status_styled(pd.DataFrame({
         "Stage": table["stage"],
         "Count": [formatting.count(v, missing="") for v in table["count"]],
         "Note": table["note"],
@@ -127,7 +127,7 @@ tables.dataframe(
         "% of first": [formatting.pct(v, 2, missing="") for v in table["rate_from_first"]],
         "SLA target": [target_text(step) for step in result.steps],
         "Status": table["status"].fillna(""),
-    }),
+    })),
     hide_index=True,
     column_config={"Status": st.column_config.TextColumn(help=formatting.STATUS_HELP)},
 )
@@ -148,7 +148,7 @@ if journey is None:
     st.info("The lead journey follows each lead from creation, so it needs a leads extract (see data/README.md).")
 elif journey.leads == 0:
     st.info(f"No lead was created from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} for "
-            f"{formatting.literal(selection.filters.describe())}: widen the date range or clear a filter.")
+            f"{formatting.literal(selection.filters.describe(selection.config.display_name))}: widen the date range or clear a filter.")
 else:
     st.caption(
         f"The {journey.leads:,} leads created {selection.start:%d %b %Y} – {selection.end:%d %b %Y}, each followed to the "

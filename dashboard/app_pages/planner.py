@@ -106,7 +106,7 @@ st.caption(
     f"Plan for **{inputs.sla_name}** ({inputs.period_start:%d %b} – {inputs.period_end:%d %b %Y}): quota "
     f"{formatting.money(inputs.quota, currency)}, won so far {won_text}, **quota left "
     f"{formatting.money(inputs.quota_left, currency)}** · data as of {inputs.as_of:%d %b %Y}."
-    + (f" Planned for **{formatting.literal(selection.filters.describe())}** only: default target {formatting.money(inputs.default_target, currency)}, "
+    + (f" Planned for **{formatting.literal(selection.filters.describe(selection.config.display_name))}** only: default target {formatting.money(inputs.default_target, currency)}, "
        f"its {formatting.pct(inputs.filter_share)} share of the won revenue of the last {trailing} months."
        if inputs.filter_share is not None else "")
 )

@@ -3,7 +3,6 @@ SLA's targets, and what changed since last month. Thin: widgets → cached revie
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.ui.auth import audit_download
@@ -119,17 +118,6 @@ elif review.sla is None:
             "Add an [[sla]] block for it in the SLA config.")
 
 
-def _status_style(value: str) -> str:
-    if value in review_view.STATUS_STYLES:
-        background, colour = review_view.STATUS_STYLES[value]
-        return f"background-color: {background}; color: {colour}; font-weight: 600"
-    return ""
-
-
-def _styled(frame: pd.DataFrame):
-    return frame.style.map(_status_style, subset=["Status"])
-
-
 STATUS_COLUMN = {"Status": st.column_config.TextColumn(help=formatting.STATUS_HELP)}
 
 
@@ -141,11 +129,11 @@ left, right = (st.container(), st.container()) if wide else st.columns(2)
 with left:
     st.markdown(f"**{review_view.month_name(review)} {review.month:%Y}**")
     month_funnel = review_view.funnel_table(review.funnel_month)
-    tables.dataframe(_styled(month_funnel), hide_index=True, key="review_funnel_month", column_config=STATUS_COLUMN)
+    tables.dataframe(tables.status_styled(month_funnel), hide_index=True, key="review_funnel_month", column_config=STATUS_COLUMN)
 with right:
     if review.funnel_period:
         st.markdown(f"**{review.sla.name} to date** ({review.sla.start:%d %b} – {review.cutoff:%d %b %Y})")
-        tables.dataframe(_styled(review_view.funnel_table(review.funnel_period)), hide_index=True,
+        tables.dataframe(tables.status_styled(review_view.funnel_table(review.funnel_period)), hide_index=True,
                      key="review_funnel_period", column_config=STATUS_COLUMN)
     else:
         st.caption("No SLA period is in force, so there is no period to date.")
@@ -165,7 +153,7 @@ if scorecard.empty:
     st.info("No KPIs are owned by a team or have a target in the SLA config ([[teams]] kpis, [sla.targets]).")
 else:
     # The grid sized Teams short of its longest cell (cut off at 1440 px): it gets that cell's width.
-    tables.dataframe(_styled(scorecard), hide_index=True, key="review_scorecard", height=35 * (len(scorecard) + 1) + 3,
+    tables.dataframe(tables.status_styled(scorecard), hide_index=True, key="review_scorecard", height=35 * (len(scorecard) + 1) + 3,
                      column_config={**STATUS_COLUMN, "Teams": st.column_config.TextColumn(
                          width=tables.fitting_width_px(scorecard["Teams"], "Teams"))})
     for reason in status_reasons(review.scorecard):

@@ -65,7 +65,7 @@ if groups.size == 0:
         st.info("The leads extract has no leads.")
     else:
         st.info(f"No lead was created from {selection.start:%d %b %Y} to {selection.end:%d %b %Y} "
-                f"({formatting.literal(selection.filters.describe())}): widen the date range in the sidebar.")
+                f"({formatting.literal(selection.filters.describe(selection.config.display_name))}): widen the date range in the sidebar.")
     st.stop()
 
 # Outcomes of leads still maturing read low, so the lab first opens on the latest months that have had
@@ -101,7 +101,7 @@ leads_total = int(groups.leads.sum())
 handed_off = int(groups.observed.sum())
 st.caption(
     f"{selection.config.company_name} · {leads_shown} "
-    f"({formatting.literal(selection.filters.describe())}"
+    f"({formatting.literal(selection.filters.describe(selection.config.display_name))}"
     f"{'; the team filter does not apply to leads never handed off' if selection.filters.team else ''}): "
     f"**{leads_total:,} leads**, of which {handed_off:,} "
     + ("have an observed outcome (the extract says whether each converted). " if database.catalog.outcome_on_leads

@@ -7,7 +7,6 @@ from dashboard.ui.auth import audit_download
 from dashboard.core import formatting
 from dashboard.core.exports import csv_text
 from dashboard.core.kpis import KPIS
-from dashboard.review.view import STATUS_STYLES
 from dashboard.sla_versions import cache
 from dashboard.sla_versions.domain import ADDED, CHANGED, REMOVED, SAME
 from dashboard.ui import tables
@@ -113,8 +112,7 @@ table = pd.DataFrame({
     "Change": [change_text(k, v, currency) for k, v in zip(results["measure"], results["change"])],
 })
 status_columns = [f"{first_name} status", f"{second_label} status"]
-styled_results = table.style.map(lambda value: "background-color: {}; color: {}; font-weight: 600".format(
-    *STATUS_STYLES[value]) if value in STATUS_STYLES else "", subset=status_columns)
+styled_results = tables.status_styled(table, status_columns)
 tables.dataframe(styled_results, hide_index=True, key="versions_results", height=38 + 35 * len(table))
 st.download_button("Download results (CSV)", csv_text(results),
                    file_name=f"sla_versions_{first_name}_{second_name}_results.csv".replace(" ", "_"),

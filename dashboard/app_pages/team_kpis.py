@@ -55,7 +55,7 @@ currency = selection.sla.currency
 team = data.team
 scope = ("your own leads and deals only" if viewer.role == REP
          else f"its own leads and deals (reps of {team.name})" if team.function == "sales"
-         else formatting.literal(data.filters.describe()))
+         else formatting.literal(data.filters.describe(config.display_name)))
 st.caption(
     f"{config.company_name} · **{team.name}** ({FUNCTION_NAMES[team.function]}) · {selection.start:%d %b %Y} – "
     f"{selection.end:%d %b %Y} · measured on {scope} · data as of {data.as_of:%d %b %Y}"
@@ -116,7 +116,7 @@ if also:
 if data.shared:
     st.subheader("Shared KPIs")
     st.caption("Owned by marketing and sales together; measured company-wide"
-               + (f" ({formatting.literal(data.filters.describe())})" if team.function != "sales" else "")
+               + (f" ({formatting.literal(data.filters.describe(config.display_name))})" if team.function != "sales" else "")
                + " against the whole quota and the company targets.")
     sliced = any(selection.filters.params().values())
     cards(data.shared, "company target not applied to the filtered slice" if sliced else "no SLA target")

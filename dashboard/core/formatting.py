@@ -14,6 +14,14 @@ STAGE_NOUNS = {"traffic": "sessions", "lead": "leads", "mql": "MQLs", "sql": "SQ
                "opportunity": "opportunities", "proposal": "proposals",
                "won": "won deals"}
 STATUS_COLOURS = {"on track": "green", "at risk": "orange", "off track": "red", "maturing": "gray", "n/a": "gray"}
+# A status cell in a table or the HTML report: background, text. Grey says no judgement was made.
+STATUS_STYLES = {
+    "on track": ("#e8f5e9", "#1b5e20"),
+    "at risk": ("#fff3e0", "#e65100"),
+    "off track": ("#ffebee", "#b71c1c"),
+    "maturing": ("#f5f5f5", "#616161"),
+    "n/a": ("#f5f5f5", "#616161"),
+}
 
 
 def _missing(value) -> bool:

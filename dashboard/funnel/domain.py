@@ -47,8 +47,12 @@ class Filters:
     def params(self) -> dict[str, str | None]:
         return {"channel": self.channel, "segment": self.segment, "team": self.team}
 
-    def describe(self) -> str:
-        parts = [value for value in (self.channel, self.segment, self.team) if value]
+    def describe(self, display_name: Callable[[str, str], str] | None = None) -> str:
+        """The filters in words; with `display_name` (the config's, dimension and value) a channel or
+        segment reads as the config names it ("Paid search"), while params() keep the raw value."""
+        name = display_name or (lambda dimension, value: value)
+        parts = [name(dimension, value) if dimension != "team" else value
+                 for dimension, value in self.params().items() if value]
         return ", ".join(parts) if parts else "all channels, segments and teams"
 
 

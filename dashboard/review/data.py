@@ -157,6 +157,7 @@ class MonthlyReview:
     sales_cycle_target: float | None
     headlines: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    filters_text: str = ""  # the filters in the config's display names ("Paid search, Enterprise")
 
     @property
     def is_complete(self) -> bool:
@@ -386,7 +387,8 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
                           database.catalog.linked)
 
     currency = sla.currency if sla else (config.slas[-1].currency if config.slas else "USD")
-    lines = headlines(*month_texts(month, cutoff), att, scorecard, currency, filters.describe() if filtered else "")
+    filters_text = filters.describe(config.display_name)
+    lines = headlines(*month_texts(month, cutoff), att, scorecard, currency, filters_text if filtered else "")
     return MonthlyReview(
         company=config.company_name, month=month, cutoff=cutoff, as_of=as_of, first_month=months.first,
         filters=filters, currency=currency, sla=sla, spans=spans,
@@ -399,7 +401,7 @@ def monthly_review(database: Database, month: dt.date, filters: Filters = Filter
         attainment=att, pipeline_deals=pipeline_deals, cumulative=cumulative, goal=goal, period_months=period_months,
         scorecard=tuple(scorecard), trend=trend, durations=durations,
         sales_cycle_target=sla.targets.get("sales_cycle_days") if sla else None,
-        headlines=tuple(lines), notes=tuple(notes),
+        headlines=tuple(lines), notes=tuple(notes), filters_text=filters_text,
     )
 
 

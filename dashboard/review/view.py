@@ -18,13 +18,7 @@ from dashboard.review.health import STAGE_RATE_KPIS, HealthNotes, undermined_rea
 from dashboard.review.scorecard import OWNER_LABELS, ScorecardRow
 from dashboard.core.exports import csv_text
 
-STATUS_STYLES = {  # background, text
-    "on track": ("#e8f5e9", "#1b5e20"),
-    "at risk": ("#fff3e0", "#e65100"),
-    "off track": ("#ffebee", "#b71c1c"),
-    "maturing": ("#f5f5f5", "#616161"),
-    "n/a": ("#f5f5f5", "#616161"),
-}
+STATUS_STYLES = formatting.STATUS_STYLES  # the report colours statuses as the pages do
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,7 @@ def attainment_figures(review: MonthlyReview) -> list[Figure]:
         figures.append(Figure(
             "Won, filtered", money(review.month_won_revenue),
             f"{formatting.pct(share)} of company" if share is not None else None, "off",
-            f"Deals won {month_name(review)} by {review.filters.describe()} (the sidebar filters).",
+            f"Deals won {month_name(review)} by {(review.filters_text or review.filters.describe())} (the sidebar filters).",
         ))
     if att is None:
         return figures
@@ -176,7 +170,7 @@ def trusted_headlines(review: MonthlyReview, undermined: frozenset[str] | set[st
     rows = [row for row in review.scorecard if row.key not in undermined]
     att = None if "won_revenue" in undermined else review.attainment
     return headlines(*month_texts(review.month, review.cutoff), att, rows, review.currency,
-                     review.filters.describe() if is_filtered(review.filters) else "")
+                     (review.filters_text or review.filters.describe()) if is_filtered(review.filters) else "")
 
 
 def judged_with_health(review: MonthlyReview, notes: HealthNotes) -> MonthlyReview:
@@ -295,7 +289,7 @@ def title(review: MonthlyReview) -> str:
 
 def subtitle(review: MonthlyReview) -> str:
     return (f"{review.company} · data as of {day_label(review.as_of)} · "
-            f"{review.filters.describe()}")
+            f"{(review.filters_text or review.filters.describe())}")
 
 
 def funnel_csv(review: MonthlyReview) -> str:

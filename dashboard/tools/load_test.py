@@ -121,7 +121,7 @@ async def settled(page, viewer: "Viewer", expected: dict, timeout_s: float) -> d
     """The page once it shows the lone viewer's numbers; after `timeout_s`, whatever it shows."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    want = {"heading": expected["heading"], "numbers": expected["numbers"], "channel": viewer.channel or "All"}
+    want = {"heading": expected["heading"], "numbers": expected["numbers"], "channel": expected["channel"]}
     try:
         handle = await page.wait_for_function(SETTLED_JS, arg=want, polling=100, timeout=timeout_s * 1000)
         return await handle.json_value()
@@ -132,7 +132,7 @@ async def settled(page, viewer: "Viewer", expected: dict, timeout_s: float) -> d
 def compare(viewer: Viewer, title: str, look: dict, expected: dict, address: str) -> None:
     if look["error"]:
         viewer.errors.append(f"{title}: {look['error']}")
-    wanted_box = viewer.channel or "All"
+    wanted_box = expected["channel"]  # as the lone viewer's box read it: the config's display name
     in_url = parse_qs(urlparse(address).query).get("channel", [None])[0]
     if look["numbers"] != expected["numbers"] or look["channel"] != wanted_box or in_url != viewer.channel:
         viewer.mismatches.append({"page": title, "channel": viewer.channel, "box": look["channel"], "url_channel": in_url,

@@ -259,7 +259,7 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL, all_time: bool = Fa
                 st.caption("This page picks its own month and judges it by the SLA version in force then; "
                            "the filters below apply.")
         start, end = picked
-        chosen = {dimension: _choice(dimension, label, values.get(dimension, []))
+        chosen = {dimension: _choice(dimension, label, values.get(dimension, []), config)
                   for dimension, label in FILTER_LABELS.items() if dimension in controls}
         filters = Filters(**{dimension: chosen.get(dimension) for dimension in FILTER_LABELS})
         if not controls:
@@ -308,8 +308,12 @@ def _kept_range(config: Config, as_of: dt.date) -> tuple[SlaVersion, tuple[dt.da
     return config.sla_named(state[KEPT_SLA]), tuple(state[KEPT_RANGE])
 
 
-def _choice(key: str, label: str, options: list[str]) -> str | None:
+def _choice(key: str, label: str, options: list[str], config: Config) -> str | None:
+    """A filter box whose options read as the config names them ("Paid search") while its value,
+    the URL and the queries keep the extract's raw value (shared links stay as they were)."""
     kept = st.session_state.get("kept_" + key, ALL)
     st.session_state[key] = kept if kept in (ALL, *options) else ALL
-    value = st.selectbox(label, [ALL, *options], key=key, on_change=_filter_changed, args=(key,))
+    value = st.selectbox(label, [ALL, *options], key=key, on_change=_filter_changed, args=(key,),
+                         format_func=lambda option: option if option == ALL or key == TEAM
+                         else config.display_name(key, option))
     return None if value == ALL else value

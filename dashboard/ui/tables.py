@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboard.core.formatting import reads_as_numbers
+from dashboard.core.formatting import STATUS_STYLES, reads_as_numbers
 
 
 # A 14 px grid font averages about 7.2 px a character; cells have 8 px padding either side, the
@@ -45,3 +45,16 @@ def configured(data, column_config: dict | None = None) -> dict:
 def dataframe(data, *, column_config: dict | None = None, container=None, **kwargs):
     """st.dataframe (or `container.dataframe`) with the numbers shown as text right-aligned."""
     return (container or st).dataframe(data, column_config=configured(data, column_config), **kwargs)
+
+
+def status_css(value) -> str:
+    """The CSS of a status cell: green, orange or red for a judgement, grey for "maturing" and "n/a"."""
+    if value in STATUS_STYLES:
+        background, colour = STATUS_STYLES[value]
+        return f"background-color: {background}; color: {colour}; font-weight: 600"
+    return ""
+
+
+def status_styled(frame: pd.DataFrame, columns=("Status",)) -> Styler:
+    """`frame` with its status cells coloured as on every page (review, funnel)."""
+    return frame.style.map(status_css, subset=list(columns))

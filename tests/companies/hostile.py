@@ -13,6 +13,9 @@ from tests.companies.faults import Fault, build, read, write
 CHANNEL = "[phish](https://evil.example) **x**"
 REPLACED_CHANNEL = "email"
 REP_NAMES = ('=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3+cmd")
+# The config's display name for paid_search in the hostile company's second config: names come
+# from whoever edits the config, and are shown as text like any value from the data.
+DISPLAY_NAME = "[Paid](https://evil.example/ads) **x** search"
 # What a page must never carry unescaped: the pieces that make Markdown links, bold and images.
 RAW_MARKERS = ("](https://evil", "**x**", "![")
 
@@ -33,3 +36,13 @@ def _poison(folder: Path) -> None:
 def build_hostile(sample: Path, root: Path) -> Path:
     """The hostile copy of `sample` under `root`; returns its config path."""
     return build(Fault("hostile", (), 0, "", mutate=_poison), sample, root).config_path
+
+
+def with_hostile_display_name(config_path: Path) -> Path:
+    """A copy of the hostile company's config that names paid_search with DISPLAY_NAME."""
+    text = config_path.read_text(encoding="utf-8")
+    assert 'paid_search = "Paid search"' in text, "sla_config.toml no longer names paid_search"
+    named = config_path.with_name("hostile_display_name.toml")
+    named.write_text(text.replace('paid_search = "Paid search"', f"paid_search = {DISPLAY_NAME!r}".replace("'", '"')),
+                     encoding="utf-8")
+    return named

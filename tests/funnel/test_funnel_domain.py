@@ -93,3 +93,12 @@ def test_fill_months_adds_empty_months_as_zero():
     filled = fill_months(frame, dt.date(2026, 1, 1), dt.date(2026, 4, 15))
     assert filled["month_start"].tolist() == [dt.date(2026, m, 1) for m in (1, 2, 3, 4)]
     assert filled["won"].tolist() == [2, 0, 5, 0]
+
+
+def test_filters_read_in_the_configs_display_names_while_their_parameters_keep_the_raw_values():
+    names = {"paid_search": "Paid search", "enterprise": "Enterprise"}
+    filters = Filters(channel="paid_search", segment="enterprise", team="Sales East")
+    assert filters.describe(lambda dimension, value: names[value]) == "Paid search, Enterprise, Sales East"
+    assert filters.describe() == "paid_search, enterprise, Sales East"
+    assert filters.params() == {"channel": "paid_search", "segment": "enterprise", "team": "Sales East"}
+    assert Filters().describe(lambda dimension, value: names[value]) == "all channels, segments and teams"

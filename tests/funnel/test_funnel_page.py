@@ -111,3 +111,32 @@ def test_a_one_month_range_shows_its_volumes_as_a_table_not_one_dot_lines(hand_b
     # March as on the cards; proposals sent in March: D1 and D3 (D2's and D4's were in February)
     assert volumes.iloc[0].to_dict() == {"Leads": "5", "MQLs": "3", "SQLs": "2", "Proposals": "2", "Won deals": "3"}
     assert any(m.value == "**Stage volume in March 2026**" for m in app.markdown)
+
+
+def status_cells(app: AppTest) -> dict[str, tuple[str, str]]:
+    """The funnel table's Status cells by stage: (status, the cell's CSS as the page styles it)."""
+    import re
+
+    frame = next(f for f in app.dataframe if "Status" in f.value.columns and "Stage" in f.value.columns)
+    status_column = list(frame.value.columns).index("Status")
+    css = {}
+    # a rule shared by several cells ("#row2_col7, #row3_col7 { ... }") applies to each of them
+    for block in re.findall(r"([^{}]+)\{([^}]*)\}", frame.proto.arrow_data.styler.styles):
+        for row in re.findall(r"_row(\d+)_col" + str(status_column) + r"\b", block[0]):
+            css[int(row)] = block[1].strip()
+    return {stage: (status, css.get(index, "")) for index, (stage, status)
+            in enumerate(zip(frame.value["Stage"], frame.value["Status"]))}
+
+
+def test_the_funnel_table_colours_its_statuses_as_the_review_does(hand_built_config):
+    from dashboard.core.formatting import STATUS_STYLES
+
+    app = run_app({"start": "2026-03-01", "end": "2026-03-31", "view": "cohort"})
+    assert not app.exception
+    cells = status_cells(app)
+    assert cells["MQLs"][0] == "on track" and STATUS_STYLES["on track"][0] in cells["MQLs"][1]
+    # a cohort stage still maturing makes no judgement: grey, with its reason under the table
+    assert cells["SQLs"][0] == "maturing" and STATUS_STYLES["maturing"][0] in cells["SQLs"][1]
+    assert any(caption.value.startswith("MQL → SQL: maturing, ") for caption in app.caption)
+    # a stage without a target has no status and no colour
+    assert cells["Sessions"] == ("", "")

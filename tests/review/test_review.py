@@ -99,6 +99,15 @@ def test_filters_apply_to_the_funnel_and_scorecard_but_not_the_company_quota(res
     assert any("ignore the filters" in note for note in r.notes)
 
 
+def test_the_review_names_its_filters_as_the_config_does_and_its_payload_keeps_the_raw_value(reset_company):  # noqa: F811
+    from dashboard.review.view import subtitle
+
+    r = review.monthly_review(reset_company, D(2026, 3, 1), Filters(channel="paid"))
+    assert r.filters_text == "Paid"  # no display name in the config: the value in words
+    assert subtitle(r).endswith(" · Paid")
+    assert review.review_payload(r)["filters"]["channel"] == "paid"
+
+
 def test_a_month_outside_the_data_or_not_a_month_is_refused_with_the_range(reset_company):  # noqa: F811
     with pytest.raises(review.ReviewError, match="2026-01 to 2026-04"):
         review.monthly_review(reset_company, D(2025, 6, 1))
