@@ -131,9 +131,30 @@ def banner_text(report: ValidationReport, tables: tuple[str, ...] | None) -> str
             "cannot be trusted until they are fixed.\n" + "\n".join(lines))
 
 
+# Pages that say a lagging or empty extract beside the figures it affects, so the banner does not repeat it.
+NOTES_BESIDE_FIGURES = ("Monthly review",)
+
+
+def findings_text(report: ValidationReport, tables: tuple[str, ...] | None, end) -> str | None:
+    """The warnings about extracts the page reads that stop before the last day it shows (`end`), or
+    hold nothing: the page's figures from them are incomplete. Only contract names and dates go in."""
+    lines = []
+    for table in report.tables:
+        if tables is not None and table.table not in tables:
+            continue
+        if table.status == "empty":
+            lines.append(f"- The **{table.table}** extract is empty: figures from it are not shown.")
+        elif table.status == "lags" and table.latest_day is not None and end is not None and table.latest_day < end:
+            lines.append(f"- The **{table.table}** extract ends {table.latest_day:%d %b %Y}, {table.lag_days} days before "
+                         f"the as-of date: this page's figures from it after {table.latest_day:%d %b %Y} are incomplete.")
+    if not lines:
+        return None
+    return "**Figures on this page are incomplete**\n" + "\n".join(lines)
+
+
 def show_banner(page_title: str, container=None) -> None:
     """Above the page (in `container`, reserved at the top): a short warning and a link to
-    Data health when the page's data has errors."""
+    Data health when the page's data has errors, or an extract it reads ends before its range."""
     wait = BANNER_WAIT_SECONDS if _is_quickly_checked() else 0.0
     report = current_report(wait=wait)  # on Data health too: the sidebar status uses it
     if page_title == HEALTH_TITLE:
@@ -155,9 +176,15 @@ def _banner_when_checked(page_title: str) -> None:
 
 def _draw_banner(report: ValidationReport, page_title: str) -> None:
     text = banner_text(report, PAGE_TABLES.get(page_title))
-    if text is None:
+    selection = st.session_state.get("selection")
+    findings = (None if page_title in NOTES_BESIDE_FIGURES
+                else findings_text(report, PAGE_TABLES.get(page_title), getattr(selection, "end", None)))
+    if text is None and findings is None:
         return
-    st.warning(text, icon=":material/report:")
+    if text is not None:
+        st.warning(text, icon=":material/report:")
+    if findings is not None:
+        st.warning(findings, icon=":material/health_and_safety:")
     if "data_health" not in current_viewer().pages:  # a role without the Data health page
         return
     st.page_link(HEALTH_PAGE, label="See what is wrong and how to fix it on the Data health page",
