@@ -7,6 +7,7 @@ from dashboard.ui.auth import audit_download
 from dashboard.funnel import charts
 from dashboard.core import formatting
 from dashboard.core.contract import OPPORTUNITY
+from dashboard.core.kpis import WIN_RATE_BASES
 from dashboard.funnel.domain import funnel_frame, opportunity_note, status_reasons, target_text
 from dashboard.funnel.data import COHORT, PERIOD
 from dashboard.funnel import cache as cached
@@ -178,6 +179,8 @@ cols[2].metric("Average deal size", formatting.money(revenue.avg_deal_size, curr
                                                     missing="—" if revenue.won_revenue is not None else "not tracked"))
 cols[3].metric("Win rate", formatting.pct(revenue.win_rate, missing="not tracked" if revenue.lost_deals is None else "—"),
                help="Won deals as a share of deals closed won or lost in the range.")
+if revenue.win_rate is not None:  # the funnel table's won deals % of previous is proposal → won
+    st.caption(WIN_RATE_BASES)
 if revenue.won_deals_without_amount:
     st.warning(f"{revenue.won_deals_without_amount:,} won deals have no amount and are not in won revenue.")
 

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.ui.auth import audit_download
 from dashboard.review import drilldown
 from dashboard.core import formatting, tracking
+from dashboard.core.kpis import WIN_RATE_BASES
 from dashboard.review import charts as review_charts
 from dashboard.review import view as review_view
 from dashboard.funnel.domain import status_reasons
@@ -158,6 +159,8 @@ else:
                          width=tables.fitting_width_px(scorecard["Teams"], "Teams"))})
     for reason in status_reasons(review.scorecard):
         st.caption(reason)
+    if any(row.key == "win_rate" for row in review.scorecard):  # beside the funnel's proposal → won
+        st.caption(WIN_RATE_BASES)
     st.caption("Owner: the function whose teams list the KPI in the SLA config; a KPI listed by teams of more than "
                "one function is shared.")
     st.caption("Change against last month and the same month last year, where the data reaches back; rates in "

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.ui.auth import audit_download
 from dashboard.core import formatting, tracking
-from dashboard.core.kpis import KPIS
+from dashboard.core.kpis import KPIS, WIN_RATE_BASES
 from dashboard.team_kpis import charts as team_charts
 from dashboard.team_kpis.data import DEAL_SORTS, LEAD_SORTS, sort_leaderboard, split_leaderboard
 from dashboard.team_kpis import cache as team_cache
@@ -124,8 +124,7 @@ if data.shared:
         st.caption("Count and revenue targets are the company's: under the sidebar's filters they are not applied "
                    "(rates keep their targets).")
     if {reading.key for reading in data.shared} & {"win_rate"}:
-        st.caption("Counting bases: win rate = deals won ÷ deals closed won or lost in the range; proposal → won = "
-                   "deals won ÷ proposals sent in the range, so the two differ.")
+        st.caption(WIN_RATE_BASES)
 
 st.subheader("Month by month")
 st.caption("Each month against the targets of the SLA version in force that month; markers are coloured on track "

@@ -22,6 +22,10 @@ class Kpi:
         return self.unit in ("count", "currency") and self.key != "avg_deal_size"
 
 
+# Said wherever the win rate stands beside the proposal → won rate: the two count different deals.
+WIN_RATE_BASES = ("Counting bases: win rate = deals won ÷ deals closed won or lost in the range; proposal → won = "
+                  "deals won ÷ proposals sent in the range, so the two differ.")
+
 KPIS: dict[str, Kpi] = {
     kpi.key: kpi
     for kpi in (

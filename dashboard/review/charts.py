@@ -141,10 +141,13 @@ def durations_figure(durations: pd.DataFrame, sales_cycle_target: float | None) 
     if sales_cycle_target is not None and (durations["transition"] == "deal_to_won").any():
         figure.add_hline(y=sales_cycle_target, line={"color": GOAL_COLOUR, "dash": "dash", "width": 1.5},
                          annotation_text=f"sales-cycle target {sales_cycle_target:.0f} d",
+                         # on a white ground: the sales-cycle line crosses the label (seen at 1440 px)
+                         annotation={"bgcolor": "rgba(255, 255, 255, 0.85)"},
                          annotation_position="top left")
     figure.update_layout(
         title="Median days between stages, by month reached", height=360, margin=MARGIN,
         yaxis={"title": "days", "rangemode": "tozero"}, xaxis={"tickformat": "%b\n%Y"},
-        legend={"orientation": "h", "y": -0.2},
+        # below the two-line month ticks ("Jan / 2026"), which the legend covered at y = -0.2
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3},
     )
     return figure

@@ -140,3 +140,10 @@ def test_the_funnel_table_colours_its_statuses_as_the_review_does(hand_built_con
     assert any(caption.value.startswith("MQL → SQL: maturing, ") for caption in app.caption)
     # a stage without a target has no status and no colour
     assert cells["Sessions"] == ("", "")
+
+
+def test_the_win_rate_beside_proposal_to_won_states_both_counting_bases(hand_built_config):
+    app = run_app({"start": "2026-03-01", "end": "2026-03-31"})
+    assert not app.exception
+    assert any(caption.value.startswith("Counting bases: win rate = deals won ÷ deals closed won or lost")
+               for caption in app.caption)

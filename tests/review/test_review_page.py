@@ -96,6 +96,13 @@ def test_filters_change_the_funnel_but_not_the_company_quota(reset_config):
     assert funnel.loc["Leads", "Count"] == "2"
 
 
+def test_the_scorecards_win_rate_states_its_counting_basis_beside_proposal_to_won(reset_config):
+    app = run_review({"month": "2026-03"})
+    assert not app.exception
+    assert any(caption.value.startswith("Counting bases: win rate = deals won ÷ deals closed won or lost")
+               for caption in app.caption)
+
+
 def test_the_records_behind_a_count_open_from_the_picker_and_the_url(reset_config):
     app = run_review({"month": "2026-03"})
     assert sorted(records(app)["Deal"]) == ["D1", "D2", "D4"]  # won deals in March, the default
