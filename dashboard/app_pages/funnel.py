@@ -210,7 +210,8 @@ def transition_label(key: str) -> str:
     parts = str(key).split("_to_")
     if len(parts) != 2 or not all(part in STEP_NAMES for part in parts):
         return str(key).replace("_", " ")
-    return f"{STEP_NAMES[parts[0]]} → {STEP_NAMES[parts[1]]}"
+    label = f"{STEP_NAMES[parts[0]]} → {STEP_NAMES[parts[1]]}"
+    return label[:1].upper() + label[1:]  # "Proposal → won", as the review and the KPIs name it
 
 
 right.markdown("**Days between stages** (records reaching the later stage in the range)")

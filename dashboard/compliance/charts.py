@@ -74,8 +74,10 @@ def hand_back_figure(reasons: pd.DataFrame) -> go.Figure:
     frame = reasons.iloc[::-1]
     for outcome in LATER_OUTCOMES:
         column = OUTCOME_COLUMNS[outcome]
-        figure.add_bar(y=frame["reason"], x=frame[column], name=outcome.lower(), orientation="h",
-                       marker_color=OUTCOME_COLOURS[outcome], hovertemplate="%{y}: %{x} " + outcome.lower() + "<extra></extra>")
+        # named as the table's columns are ("Became SQL later", not "became sql later": seen at 1440 px)
+        in_sentence = outcome[:1].lower() + outcome[1:]
+        figure.add_bar(y=frame["reason"], x=frame[column], name=outcome, orientation="h",
+                       marker_color=OUTCOME_COLOURS[outcome], hovertemplate="%{y}: %{x} " + in_sentence + "<extra></extra>")
     figure.update_layout(barmode="stack", height=max(240, 40 * len(frame) + 130),
                          margin={"l": 10, "r": 10, "t": 70, "b": 10},
                          title={"text": "Why leads left sales (leads), and what happened to them since", "y": 0.98},

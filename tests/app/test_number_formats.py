@@ -190,3 +190,5 @@ def test_the_funnel_names_its_transitions_as_the_review_does(sample_pages):
     frame = next(table[0] for table in sample_pages["app_pages/funnel.py"]["tables"] if "transition" in table[0])
     assert frame["transition"].tolist()[:2] == ["Lead → MQL", "MQL → SQL"]
     assert not any("_" in name or " to " in name for name in frame["transition"])
+    # "proposal → won" read lower-case beside "Proposal → won" on the review (seen in the screenshot)
+    assert all(name[:1].isupper() for name in frame["transition"]) and "Proposal → won" in set(frame["transition"])

@@ -40,3 +40,15 @@ def test_conversion_legend_names_each_bar_colour():
 def test_funnel_figure_writes_counts_as_the_cards_do():
     steps = build_funnel({**COUNTS, "lead": 11809}, TRACKED)
     assert charts.funnel_figure(steps).data[0].texttemplate == "%{value:,}<br>%{percentInitial:.0%}"
+
+
+def test_stage_volumes_by_month_read_with_thousands_separators():
+    import pandas as pd
+
+    from dashboard.funnel.charts import monthly_stages_figure
+
+    monthly = pd.DataFrame({"month_start": pd.to_datetime(["2026-09-01", "2026-10-01"]), "leads": [2900, 3600],
+                            "mqls": [600, 700]})
+    figure = monthly_stages_figure(monthly)
+    assert figure.layout.yaxis.tickformat == ","  # 3,000 as on the cards; the axis read 3000
+    assert [trace.name for trace in figure.data] == ["Leads", "MQLs"]

@@ -22,6 +22,8 @@ def test_compliance_figures_from_the_hand_built_june(follow_up_company):  # noqa
     assert bands.data[0].x[0] == "under 1 h<br>(4 leads)" and bands.data[0].text[0] == "25.0 %"
     backs = compliance_charts.hand_back_figure(data.hand_back_reasons)
     assert sum(sum(trace.x) for trace in backs.data) == 5
+    # the legend names the outcomes as the table's columns do (it read "became sql later", "re-mql'd")
+    assert [trace.name for trace in backs.data] == ["Won later", "Became SQL later", "Re-MQL'd", "No later activity"]
 
 
 def test_trend_figure_draws_a_panel_per_kpi_with_targets_and_hollow_partial_months():
