@@ -123,7 +123,8 @@ with st.container(border=True):
     if inputs.rate_window_note:
         st.caption(inputs.rate_window_note)
     for rate in inputs.rates:
-        label, choice, shown, note = st.columns([1.2, 2.2, 1.4, 3.2], vertical_alignment="center")
+        # the three-way choice needs about 250 px: at 2.2 parts its "manual" was cut off at 1440 px
+        label, choice, shown, note = st.columns([1.2, 2.7, 1.4, 2.7], vertical_alignment="center")
         label.markdown(f"**{rate.label}**")
         options = [OBSERVED] + ([SLA_TARGET] if rate.target is not None else []) + [MANUAL]
         with choice:

@@ -57,7 +57,9 @@ shown = pd.DataFrame({
     "Change": definitions["change"],
 })
 styled = shown.style.apply(lambda row: [CHANGE_STYLES.get(row["Change"], "")] * len(row), axis=1)
-tables.dataframe(styled, hide_index=True, key="versions_definitions", height=min(38 + 35 * len(shown), 720))
+# A static table wraps long cells (periods, monthly weights, industry lists, business hours), which
+# the grid cut off at 1440 px however its columns were shared out: the definitions are read, not sorted.
+st.table(styled, hide_index=True)
 st.download_button("Download definitions (CSV)", csv_text(definitions),
                    file_name=f"sla_versions_{first_name}_{second_name}_definitions.csv".replace(" ", "_"),
                    mime="text/csv", key="download_versions_definitions", on_click=audit_download, args=("Download definitions (CSV)",))

@@ -540,7 +540,7 @@ def _verdict(inputs: PlanInputs, assumptions: Assumptions, won_needed: float, st
     short = [plan for plan in stage_plans if plan.status in (STAGE_CATCH_UP, TOO_LATE)]
     if not short:
         return ON_SCHEDULE, (
-            f"On schedule: the funnel in place covers what was due before {start}. To win {won_needed:,.0f} deals by "
+            f"On schedule: the funnel in place covers what was due before {start}. To win {ceil_count(won_needed):,} deals by "
             f"{end}, the volumes below must arrive in the months shown" + (f": {pace}." if pace else "."))
     worst = decisive if decisive.status != ON_TIME else max(short, key=lambda plan: plan.shortfall_wins)
     lead_in = (f"{_capital(noun(worst.stage))} already in the funnel are expected to bring "
@@ -569,7 +569,7 @@ def _verdict(inputs: PlanInputs, assumptions: Assumptions, won_needed: float, st
         f"{plan.catch_up:,.0f} extra {noun(plan.stage)}"
         + (f" ({_catch_up_months(plan):,.1f} months of today's run rate)" if plan.run_rate else "")
         for plan in options[:2])
-    return CATCH_UP, (f"Needs a catch-up to win {won_needed:,.0f} deals by {end}. {lead_in}: make up the difference "
+    return CATCH_UP, (f"Needs a catch-up to win {ceil_count(won_needed):,} deals by {end}. {lead_in}: make up the difference "
                       f"from {start} with {listing}.{pace_text}{late_text}")
 
 

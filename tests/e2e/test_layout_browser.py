@@ -25,6 +25,11 @@ CUT_OFF = """() => {
   document.querySelectorAll('[data-testid=stButtonGroup]').forEach((group) => {
     if (group.scrollWidth > group.clientWidth + 1)
       found.push(`buttons "${group.innerText.replace(/\\n/g, ' / ')}": ${group.scrollWidth} px in ${group.clientWidth}`);
+    // a group can fit itself and still run out of the column that holds it (the planner's "manual")
+    const column = group.closest('[data-testid=stColumn]');
+    const buttons = Array.from(group.querySelectorAll('button'));
+    if (column && buttons.length && buttons[buttons.length - 1].getBoundingClientRect().right > column.getBoundingClientRect().right + 1)
+      found.push(`buttons "${group.innerText.replace(/\\n/g, ' / ')}" run out of their column`);
   });
   return found;
 }"""

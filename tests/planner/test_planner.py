@@ -274,3 +274,12 @@ def test_the_planners_run_rate_scenario_is_set_beside_the_reviews_forecast():
     assert planner.scenario_against_forecast(plan, case_a(), None) == ""
     shorter = build_plan(case_a(), assume(case_a(), months_left=1))  # ends in November, not with the period
     assert planner.scenario_against_forecast(shorter, case_a(), 470_000) == ""
+
+
+def test_the_verdict_text_counts_the_won_deals_as_the_verdict_line_does():
+    # $102,500 ÷ $10,000 = 10.25 won deals: the plan asks for 11 (rounded up); the text said 10 beside
+    # the line's 11 (the sample's planner read "takes 104 won deals" over "to win 103 deals").
+    plan = build_plan(case_b(), assume(case_b(), target=102_500))
+    assert plan.won_deals_needed == pytest.approx(10.25)
+    assert planner.verdict_line(plan).endswith("takes 11 won deals.")
+    assert "to win 11 deals by" in plan.verdict_text.lower(), plan.verdict_text
