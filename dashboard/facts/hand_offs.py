@@ -76,10 +76,14 @@ def follow_up_facts_by_sla(database: Database, first: dt.date, last: dt.date, fi
     return frames
 
 
+# The order a month's rows are stored in: Arrow's sort is stable and orders text by code point, as
+# pandas' stable sort does, and takes a fraction of its time on text ids.
+ROW_ORDER = [("mql_at", "ascending"), ("lead_id", "ascending")]
+
+
 def _settled(database: Database, facts: pd.DataFrame) -> pa.Table:
     rules = {sla.name: FollowUpRule.from_sla(sla) for sla in database.config.slas}
-    settled = settle_follow_up(facts, rules).sort_values(["mql_at", "lead_id"], kind="stable")
-    return pa.Table.from_pandas(settled, preserve_index=False)
+    return pa.Table.from_pandas(settle_follow_up(facts, rules), preserve_index=False).sort_by(ROW_ORDER)
 
 
 def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[dt.date, pa.Table]]:
@@ -180,8 +184,7 @@ def _fold_added(database: Database, stored: dict[dt.date, object]) -> Iterator[t
         aligned = of_month.reindex(rows["lead_id"].to_numpy()).set_index(rows.index)
         settled = settle_follow_up(_folded(rows, aligned), rules)
         merged = pd.concat([frame.loc[~changed], settled[list(frame.columns)]], ignore_index=True)
-        merged = merged.sort_values(["mql_at", "lead_id"], kind="stable")
-        yield month, pa.Table.from_pandas(merged, schema=table.schema, preserve_index=False)
+        yield month, pa.Table.from_pandas(merged, schema=table.schema, preserve_index=False).sort_by(ROW_ORDER)
 
 
 def _affected_from(database: Database, added: dict) -> dt.date | None:
