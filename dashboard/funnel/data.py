@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.core.contract import OPPORTUNITY, STAGE_NAMES
 from dashboard.core.frames import row_mask
 from dashboard.data import Catalog, Database, date_range_params
+from dashboard.facts.durations import durations_query
 from dashboard.facts.stage_counts import counts_query
 from dashboard.funnel.domain import (
     STAGE_COLUMNS,
@@ -168,7 +169,8 @@ TRANSITION_STAGES = {
 
 def stage_durations(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> pd.DataFrame:
     """Days between stages, leaving out transitions whose ends the extract does not track."""
-    frame = database.query("stage_durations", {**date_range_params(start, end), **filters.params()})
+    frame = database.query(durations_query(database, "stage_durations", start, end),
+                           {**date_range_params(start, end), **filters.params()})
     tracked = row_mask(frame["transition"], lambda transition: transition_tracked(database.catalog, transition))
     return frame[tracked].reset_index(drop=True)
 

@@ -42,6 +42,7 @@ from dashboard.review.attainment import (
 )
 from dashboard.core.config import SlaVersion, month_starts
 from dashboard.data import Database, date_range_params
+from dashboard.facts.durations import durations_query
 from dashboard.funnel.domain import Filters, FunnelStep
 from dashboard.review.headlines import day_label, headlines, month_texts
 from dashboard.review.kpi_values import kpi_actuals
@@ -281,7 +282,8 @@ def comparison_range(month: dt.date, cutoff: dt.date, months_back: int) -> tuple
 
 
 def _durations(database: Database, start: dt.date, end: dt.date, filters: Filters) -> pd.DataFrame:
-    frame = database.query("stage_durations_by_month", {**date_range_params(start, end), **filters.params()})
+    frame = database.query(durations_query(database, "stage_durations_by_month", start, end),
+                           {**date_range_params(start, end), **filters.params()})
     catalog = database.catalog
     keep = row_mask(frame["transition"], lambda transition: metrics.transition_tracked(catalog, transition))
     frame = frame[keep].drop(columns=["transition_order"]).reset_index(drop=True)

@@ -23,6 +23,7 @@ from dashboard.funnel import data as metrics
 from dashboard.review.attainment import month_end, quota_between, range_targets
 from dashboard.core.config import Config, Team, month_starts
 from dashboard.data import Database, date_range_params
+from dashboard.facts.durations import durations_query
 from dashboard.compliance.follow_up import summarise
 from dashboard.core.contract import STAGE_NAMES, is_step
 from dashboard.data import Catalog
@@ -272,7 +273,8 @@ def _monthly(database: Database, start: dt.date, end: dt.date, base: compliance.
     for scope, filters, share, keys in sets:
         if not keys:
             continue
-        counts = database.query("kpi_counts_by_month", {**date_range_params(start, end), **filters.params()})
+        counts = database.query(durations_query(database, "kpi_counts_by_month", start, end, with_counts=True),
+                                {**date_range_params(start, end), **filters.params()})
         funnel_values = monthly_funnel_kpis(counts, database.catalog, filters, [month for month, _, _ in spans])
         for month, first, last in spans:
             actuals = dict.fromkeys(KPIS)

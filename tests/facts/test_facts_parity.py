@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.data import database as database_module
 from dashboard.core.config import DEFAULT_CONFIG_PATH, load_config
-from dashboard.data import database_for
+from dashboard.data import Database, database_for
 from dashboard.data.facts import facts_ready
 from dashboard.facts.build import ALL_SPECS, ensure_all_facts
 from dashboard.funnel import data as metrics
@@ -24,6 +24,8 @@ from dashboard.tools.generate import generate
 from dashboard.ui.state import Selection
 
 REPO = Path(__file__).resolve().parents[2]
+# Queries with a twin reading the facts: once the facts are built, the pages run only the twin.
+HAS_FACTS_TWIN = ("stage_durations", "stage_durations_by_month", "kpi_counts_by_month")
 KEYS = ("lead_id", "sla_name", "rep_id", "owner_id", "month_start", "day", "reason", "kpi", "scope")
 
 
@@ -72,6 +74,19 @@ def selections(config, database) -> list[Selection]:
                       filters=filters) for filters in (Filters(), Filters(channel=channel))]
 
 
+def record_queries(monkeypatch) -> list[str]:
+    """The names of the query files run from now on."""
+    names: list[str] = []
+    query = Database.query
+
+    def recording(self, name, *args, **kwargs):
+        names.append(name)
+        return query(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "query", recording)
+    return names
+
+
 def check_pages_read_the_same_from_facts(config_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SLA_CONFIG", str(config_path))
     # A connection of its own: an earlier test's process-wide one may already serve facts from
@@ -84,8 +99,11 @@ def check_pages_read_the_same_from_facts(config_path: Path, monkeypatch) -> None
     outcomes = ensure_all_facts(database)
     assert [outcome.action for outcome in outcomes] == ["built"] * len(ALL_SPECS)
     assert all(facts_ready(database, spec.name) for spec in ALL_SPECS)
+    ran = record_queries(monkeypatch)
     from_facts = [every_page(selection) for selection in selections(config, database)]
     assert_same(direct, from_facts, "pages")
+    assert not set(HAS_FACTS_TWIN) & set(ran)
+    assert {f"{name}_from_facts" for name in HAS_FACTS_TWIN} <= set(ran)
 
 
 def test_every_page_is_the_same_from_the_facts_on_the_sample(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
 from dashboard.data import Database
-from dashboard.facts.build import ensure_all_facts, facts_on_disk, terminal_progress
+from dashboard.facts.build import ALL_SPECS, ensure_all_facts, facts_on_disk, terminal_progress
 from dashboard.tools.generate import generate
 
 # The column each extract is split by month on, as an export that lands a month at a time is.
@@ -73,7 +73,7 @@ def test_a_restart_reuses_the_facts_on_disk(generated, tmp_path, monkeypatch):
     restarted = Database(config)
     assert facts_on_disk(restarted)
     again = ensure_all_facts(restarted)
-    assert [(outcome.action, outcome.months_built) for outcome in again] == [("reused", 0)] * 3
+    assert [(outcome.action, outcome.months_built) for outcome in again] == [("reused", 0)] * len(ALL_SPECS)
 
 
 def test_a_changed_follow_up_rule_rebuilds_the_hand_off_facts_only(generated, tmp_path, monkeypatch):
@@ -82,7 +82,8 @@ def test_a_changed_follow_up_rule_rebuilds_the_hand_off_facts_only(generated, tm
     ensure_all_facts(Database(load_config(write_config(data, tmp_path / "sla.toml"))))
     stricter = Database(load_config(write_config(data, tmp_path / "stricter.toml", first_touch_hours=2)))
     actions = {outcome.name: outcome.action for outcome in ensure_all_facts(stricter)}
-    assert actions == {"daily_stage_counts": "reused", "daily_sessions": "reused", "hand_off_facts": "built"}
+    assert actions == {"daily_stage_counts": "reused", "daily_sessions": "reused", "hand_off_facts": "built",
+                       "stage_duration_facts": "reused"}
 
 
 def test_an_appended_month_rebuilds_only_the_months_it_changes_and_equals_a_full_build(generated, tmp_path,
@@ -126,7 +127,7 @@ def test_a_rewritten_extract_file_rebuilds_every_month(generated, tmp_path, monk
     actions = {outcome.name: (outcome.action, outcome.months_built == outcome.months_total)
                for outcome in ensure_all_facts(database)}
     assert actions == {"daily_stage_counts": ("built", True), "daily_sessions": ("reused", False),
-                       "hand_off_facts": ("built", True)}
+                       "hand_off_facts": ("built", True), "stage_duration_facts": ("built", True)}
 
 
 def test_the_facts_are_never_written_among_the_extracts(generated, tmp_path, monkeypatch):

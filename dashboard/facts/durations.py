@@ -1,0 +1,89 @@
+"""The stage duration facts: every record that reached a funnel stage with the whole seconds since
+the stage before it (`stage_duration_facts.sql`), built once per data version
+(dashboard/data/facts.py). The stage durations of the funnel, review and team pages, the review's
+monthly medians and the team page's monthly sales cycle read them (`*_from_facts.sql`) once they
+hold this data version, for ranges inside the months they cover; until then those queries read
+the extracts.
+
+Per-record seconds rather than daily histograms: a median of whole hours or days would differ
+from the pages' medians of exact durations, and the pages show fractional days. A range's rows
+are a small slice of a narrow table sorted by the later stage's time, read without the joins
+of leads to reps and of deals to leads.
+
+They depend on the data mapping only: no SLA rule changes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.core.config import month_starts
+from dashboard.data import Database, date_range_params
+from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
+from dashboard.facts.stage_counts import SPECS as COUNTS_SPECS, event_span
+
+STAGE_DURATION_FACTS = "stage_duration_facts"
+# Months read per query while building: one row per record is millions at 10M leads, so the span
+# is read a half-year at a time rather than at once (each query prunes to its row groups).
+MONTHS_PER_QUERY = 6
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _months(database: Database) -> list[dt.date]:
+    """Every later stage is a funnel event: the event span's months hold them all."""
+    span = event_span(database)
+    return month_starts(*span) if span else []
+
+
+def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[dt.date, pa.Table]]:
+    for first in range(0, len(months), MONTHS_PER_QUERY):
+        chunk = months[first:first + MONTHS_PER_QUERY]
+        frame = database.query(STAGE_DURATION_FACTS, date_range_params(chunk[0], _month_end(chunk[-1])))
+        month_of = pd.to_datetime(frame["to_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+        for month in chunk:
+            yield month, pa.Table.from_pandas(frame[month_of == month], preserve_index=False)
+
+
+def _empty(database: Database) -> pa.Table:
+    day = dt.date(2000, 1, 1)
+    return pa.Table.from_pandas(database.query(STAGE_DURATION_FACTS, date_range_params(day, day)), preserve_index=False)
+
+
+def _affected_from(database: Database, added: dict) -> dt.date | None:
+    if added.get("reps"):
+        raise NotAppendable("new reps files can move any lead or deal to another sales team")
+    first = database.query("stage_duration_facts_affected_from")["first_affected_at"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first).date()
+
+
+DURATIONS_SPEC = FactsSpec(
+    name=STAGE_DURATION_FACTS,
+    label="stage durations",
+    tables=("leads", "deals", "reps"),
+    depends_on=lambda database: database.config.data,
+    months=_months,
+    build_months=_build_months,
+    empty=_empty,
+    affected_from=_affected_from,
+)
+
+
+def durations_query(database: Database, name: str, start: dt.date, end: dt.date,
+                    with_counts: bool = False) -> str:
+    """The query to run for `name` over [start, end]: its `_from_facts` twin when the duration
+    facts (and, `with_counts`, the daily counts) hold this data version and cover the range,
+    else `name` itself (it reads the extracts)."""
+    specs = (DURATIONS_SPEC, *COUNTS_SPECS) if with_counts else (DURATIONS_SPEC,)
+    if not all(facts_ready(database, spec.name) for spec in specs):
+        return name
+    span = event_span(database)
+    if span is None or start < span[0].replace(day=1) or end > _month_end(span[1]):
+        return name
+    return f"{name}_from_facts"
