@@ -33,6 +33,7 @@ from dashboard.compliance.follow_up import (
 )
 from dashboard.funnel.domain import Filters
 from dashboard.core.parallel import concurrently
+from dashboard.facts.hand_backs import hand_backs_query
 from dashboard.facts.hand_offs import follow_up_facts_by_sla, hand_off_facts_ready
 
 REP_KEYS = ("owner_id", "owner_name", "owner_team")
@@ -110,7 +111,7 @@ def evaluated_leads(database: Database, start: dt.date, end: dt.date, filters: F
 
 def hand_backs(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> pd.DataFrame:
     params = {**date_range_params(start, end), **filters.params(), "as_of_end": _as_of_end(as_of)}
-    frame = database.query("sales_hand_backs", params)
+    frame = database.query(hand_backs_query(database), params)
     return classify_hand_backs(frame, list(rules_for(database.config).values()))
 
 

@@ -1,0 +1,79 @@
+"""The hand-back facts: each time sales closed out a lead without converting it (recycled or
+disqualified), with the attempts made before, the first touch, the hand-off and the first win
+after it (`hand_back_facts.sql`), built once per data version (dashboard/data/facts.py). The
+compliance page's hand-backs read them (`sales_hand_backs_from_facts.sql`) once they hold this
+data version; until then `sales_hand_backs.sql` reads the extracts.
+
+What depends on the as-of date (a re-MQL, an SQL or a win after the exit before it) and on the
+range (a lead recycled and disqualified counts by its disqualification when that is in the
+range) is decided when a page reads them, so they serve any as-of date and any range: they hold
+every exit there is.
+
+They depend on the data mapping only: no SLA rule changes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.core.config import month_starts
+from dashboard.data import Database, date_range_params
+from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
+
+HAND_BACK_FACTS = "hand_back_facts"
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _months(database: Database) -> list[dt.date]:
+    row = database.query_once("hand_back_span").iloc[0]
+    if pd.isna(row["first_at"]):
+        return []
+    return month_starts(pd.Timestamp(row["first_at"]).date(), pd.Timestamp(row["last_at"]).date())
+
+
+def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[dt.date, pa.Table]]:
+    """One query over the span (the touches are joined once), then month by month: exits are a
+    small share of the leads."""
+    if not months:
+        return
+    frame = database.query(HAND_BACK_FACTS, date_range_params(months[0], _month_end(months[-1])))
+    month_of = pd.to_datetime(frame["exit_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+    for month in months:
+        yield month, pa.Table.from_pandas(frame[month_of == month], preserve_index=False)
+
+
+def _empty(database: Database) -> pa.Table:
+    day = dt.date(2000, 1, 1)
+    return pa.Table.from_pandas(database.query(HAND_BACK_FACTS, date_range_params(day, day)), preserve_index=False)
+
+
+def _affected_from(database: Database, added: dict) -> dt.date | None:
+    if added.get("reps"):
+        raise NotAppendable("new reps files can change any hand-back's owner name and team")
+    first = database.query("hand_back_facts_affected_from")["first_affected_at"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first).date()
+
+
+HAND_BACK_SPEC = FactsSpec(
+    name=HAND_BACK_FACTS,
+    label="hand-backs",
+    tables=("leads", "touches", "deals", "reps"),
+    depends_on=lambda database: database.config.data,
+    months=_months,
+    build_months=_build_months,
+    empty=_empty,
+    affected_from=_affected_from,
+)
+
+
+def hand_backs_query(database: Database) -> str:
+    """`sales_hand_backs_from_facts` when the hand-back facts hold this data version (they hold
+    every exit, for any range and as-of date), else `sales_hand_backs` (it reads the extracts)."""
+    return "sales_hand_backs_from_facts" if facts_ready(database, HAND_BACK_FACTS) else "sales_hand_backs"
