@@ -259,8 +259,11 @@ def render_sidebar(controls: frozenset[str] = EVERY_CONTROL, all_time: bool = Fa
                 st.caption("This page picks its own month and judges it by the SLA version in force then; "
                            "the filters below apply.")
         start, end = picked
-        chosen = {dimension: _choice(dimension, label, values.get(dimension, []), config)
-                  for dimension, label in FILTER_LABELS.items() if dimension in controls}
+        # a rep's scope covers no team to choose: no "Sales team" box holding only "All"
+        drawn = [dimension for dimension in FILTER_LABELS if dimension in controls
+                 and not (dimension == TEAM and not scope.is_company and not values[TEAM])]
+        chosen = {dimension: _choice(dimension, FILTER_LABELS[dimension], values.get(dimension, []), config)
+                  for dimension in drawn}
         filters = Filters(**{dimension: chosen.get(dimension) for dimension in FILTER_LABELS})
         if not controls:
             st.caption("This page reads the whole extracts: the SLA version, dates and filters do not apply.")

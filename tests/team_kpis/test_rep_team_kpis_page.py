@@ -47,6 +47,9 @@ def signed_in_as(email: str, name: str) -> AppTest:
 
 def test_a_reps_won_revenue_is_not_judged_against_the_teams_quota(rep_config):
     app = signed_in_as(HANNAH, "Hannah Schulz").run()
+    # the monthly review first: the company's headlines, and no team filter (a rep has no team to pick)
+    assert not app.exception and "Goal attainment" in [header.value for header in app.subheader]
+    assert "Sales team" not in [box.label for box in app.selectbox]
     app.switch_page("app_pages/team_kpis.py")
     app.query_params["start"], app.query_params["end"] = "2026-07-01", "2026-09-30"
     app.run()
