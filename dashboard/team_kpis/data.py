@@ -81,6 +81,10 @@ class TeamKpisError(ValueError):
     """A team name the config does not define; the message lists the ones it does."""
 
 
+# Rates that step from a lead's owner to its deal's, who is often someone else: not one rep's figure.
+ONE_REP_UNMEASURED = ("sql_to_proposal_rate",)
+
+
 def find_team(config: Config, name: str) -> Team:
     for team in config.teams:
         if team.name == name:
@@ -359,6 +363,14 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
         mine = (monthly["scope"] == "team") & monthly["kpi"].map(lambda key: key in KPIS and KPIS[key].is_additive)
         monthly.loc[mine, ["target", "status"]] = None
         share = None
+        # SQL → proposal steps from the rep's leads to the deals on them, which are mostly another rep's
+        # (an SDR's SQL becomes an AE's deal): on one rep's records it reads 0 % for no fault of theirs
+        actuals = {**actuals, **dict.fromkeys(ONE_REP_UNMEASURED)}
+        targets = {key: value for key, value in targets.items() if key not in ONE_REP_UNMEASURED}
+        monthly.loc[(monthly["scope"] == "team") & monthly["kpi"].isin(ONE_REP_UNMEASURED),
+                    ["actual", "target", "status"]] = None
+        notes.append("SQL → proposal is not measured on one rep's records: the deal a lead of yours becomes is "
+                     "usually another rep's.")
         if team_quota is not None:
             notes.append(f"{team.name}'s quota for the range ({formatting.money(team_quota, config.slas[-1].currency)}) "
                          f"is the team's, not yours, and {config.path.name} sets no quota per rep: your won revenue "

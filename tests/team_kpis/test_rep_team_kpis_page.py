@@ -62,3 +62,16 @@ def test_a_reps_won_revenue_is_not_judged_against_the_teams_quota(rep_config):
     # no card, month or table compares the rep's revenue with a target: no target line reads a money figure
     assert not any(line.startswith("target $") for element in app.markdown for line in element.value.splitlines())
     assert not [frame for frame in app.dataframe if "quota" in frame.value.columns]
+
+
+def test_an_sdrs_sql_to_proposal_is_not_measured_on_their_own_records(rep_config):
+    """Sofia (R07, an SDR) owns leads, not deals: her SQLs' proposals are AEs' deals, so her own
+    records read SQL → proposal 0 % "off track"; the page shows no figure and says why."""
+    app = signed_in_as("sofia.alvarez@northwind.example", "Sofia Alvarez").run()
+    app.switch_page("app_pages/team_kpis.py")
+    app.query_params["start"], app.query_params["end"] = "2026-07-01", "2026-09-30"
+    app.run()
+    assert not app.exception
+    cards = {metric.label: metric.value for metric in app.metric}
+    assert cards["SQL → proposal"] == "—" and cards["MQL → SQL"] != "—"
+    assert any("SQL → proposal is not measured on one rep's records" in info.value for info in app.info)
