@@ -14,6 +14,7 @@ import os
 import socket
 import tempfile
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,15 +40,26 @@ SESSION_CONF = {
 # on file paths: queries name logical tables, and this keeps SQL from reading around the mapping.
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",  # progress bars on the app's terminal, redrawn per stage
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.driver.host": "127.0.0.1",
-    "spark.sql.shuffle.partitions": "4",
+    # Spark's default of 200 shuffle partitions is for a cluster: on one machine each is a task
+    # per join or aggregate. One per core local mode uses (local_shuffle_partitions, set below),
+    # and adaptive execution merges small partitions further.
+    "spark.sql.adaptive.enabled": "true",
+    "spark.sql.adaptive.coalescePartitions.enabled": "true",
     "spark.sql.runSQLOnFiles": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     # not ./spark-warehouse: the app must not write beside the user's files (engine.conf may name one)
     "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "sla-dashboard-spark-warehouse"),
 }
 INSTALL_HINT = "pip install -r requirements-spark.txt"
+# Results kept per data version: a warm query costs Spark tenths of a second (DuckDB
+# milliseconds), and the pages ask for the same aggregates again and again (the funnel counts of
+# a month feed the review, the funnel page, every team's KPIs and the alerts). Only aggregates:
+# a result of more rows (a drill-down, the lab's lead groups) is fetched each time.
+RESULT_CACHE_ENTRIES = 1024
+RESULT_CACHE_MAX_ROWS = 5_000
 _LOCAL_LOCK = threading.Lock()
 
 
@@ -71,9 +83,12 @@ def spark_session(engine: EngineConfig):
             raise DataError(f"engine.remote: cannot use the Spark Connect server at {_without_secrets(remote)} "
                             f"({first_line(error)}); check the address and that the server runs", check="engine") from None
         return session
+    cores = str(local_shuffle_partitions(engine.master))
+    local = {**LOCAL_CONF, "spark.default.parallelism": cores}
+    settings = {"spark.sql.shuffle.partitions": cores, **settings}  # engine.conf may say otherwise
     with _LOCAL_LOCK:
         builder = SparkSession.builder.master(engine.master).appName("sla-dashboard")
-        for key, value in {**LOCAL_CONF, **settings}.items():
+        for key, value in {**local, **settings}.items():
             builder = builder.config(key, value)
         try:
             shared = builder.getOrCreate()
@@ -84,6 +99,17 @@ def spark_session(engine: EngineConfig):
     for key, value in settings.items():
         session.conf.set(key, value)
     return session
+
+
+def local_shuffle_partitions(master: str) -> int:
+    """Shuffle partitions for local mode: one per core it uses (`local` 1, `local[N]` N, `local[*]`
+    this machine's cores)."""
+    cores = master.removeprefix("local").strip("[]").split(",")[0]
+    if not cores:
+        return 1
+    if cores == "*":
+        return os.cpu_count() or 1
+    return max(1, int(cores))
 
 
 class SparkDatabase(Database):
@@ -98,6 +124,9 @@ class SparkDatabase(Database):
         except TranspileError as error:
             raise DataError(str(error), check="spark_sql") from None
         self._cached: list[str] = []
+        self._results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._results_lock = threading.Lock()
+        self._generation = 0
         super().__init__(config)
 
     def _connect(self, threads: int | None, memory_limit: str | None):
@@ -120,7 +149,14 @@ class SparkDatabase(Database):
                 digest.update(f"{name}|{source.table}|{'|'.join(files)}\n".encode())
         return "spark-" + digest.hexdigest()[:16]
 
+    def _forget_results(self) -> None:
+        """Drop the kept results: a view they read was replaced (new data, facts, a table left out)."""
+        with self._results_lock:
+            self._results.clear()
+            self._generation += 1  # a query that started before stores nothing
+
     def _build_models(self, kept: bool = False) -> None:  # Spark caches its own models: nothing is kept on disk
+        self._forget_results()
         for table in self._cached:
             self.spark.catalog.uncacheTable(table)
         self._cached = []
@@ -148,6 +184,11 @@ class SparkDatabase(Database):
             self.spark.catalog.cacheTable(name)
             if name not in self._cached:
                 self._cached.append(name)
+            self._forget_results()
+
+    def view_over_files(self, name: str, table: str, files: list[Path]) -> None:
+        super().view_over_files(name, table, files)
+        self._forget_results()
 
     def _read_error(self, table: str) -> Exception | None:
         from pyspark.sql import functions as F
@@ -161,11 +202,26 @@ class SparkDatabase(Database):
 
     def _run(self, name: str, sql: str, bound: dict, limit: int | None) -> pd.DataFrame:
         run_bound.check()
+        # the SQL text is part of the key: an edited query file is run again, not served stale
+        with self._results_lock:
+            key = (self._generation, self.version, name, sql, repr(sorted(bound.items())), limit)
+            kept = self._results.get(key)
+            if kept is not None:
+                self._results.move_to_end(key)
+                return kept.copy()
         (statement,) = spark_statements(name)
         frame = self.spark.sql(statement.sql, args=bound or None)
         if limit is not None:
             frame = frame.limit(limit)
-        return arrow_to_pandas(as_duckdb_types(frame.toArrow()))
+        result = arrow_to_pandas(as_duckdb_types(frame.toArrow()))
+        if len(result) <= RESULT_CACHE_MAX_ROWS:
+            with self._results_lock:
+                if key[0] != self._generation:
+                    return result
+                self._results[key] = result.copy()
+                while len(self._results) > RESULT_CACHE_ENTRIES:
+                    self._results.popitem(last=False)
+        return result
 
     def scope_schema(self, scope) -> str:
         raise DataError("Sign-in roles scope the data on the DuckDB engine only: a scoped viewer cannot be served "

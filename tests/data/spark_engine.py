@@ -84,7 +84,7 @@ def spark_connect_server(log_dir: Path, start_timeout_s: float = 240.0) -> Itera
         "--conf", f"spark.connect.grpc.binding.port={port}",
         "--conf", "spark.ui.enabled=false",
         "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.sql.shuffle.partitions=4",
+        "--conf", "spark.sql.shuffle.partitions=2",  # one per core, as local mode (spark_database.py)
     ]
     log = (log_dir / "spark-connect-server.log").open("wb")
     # its own process group: the script execs spark-submit, which starts the JVM; all go at the end

@@ -4,6 +4,7 @@ dates, constants) and its messages are the same, and catalog tables read like fi
 One local Spark serves the module (each database gets a session of its own on it)."""
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -158,3 +159,35 @@ def test_an_unreachable_spark_connect_server_is_a_data_error_naming_the_key(tmp_
     spark_path.write_text(config.read_text() + f'\n[engine]\nkind = "spark"\nremote = "sc://127.0.0.1:{free_port()}"\n')
     with pytest.raises(DataError, match="engine.remote: cannot use the Spark Connect server at sc://127.0.0.1"):
         new_database(load_config(spark_path))
+
+
+def test_a_result_is_kept_per_data_version_and_new_extracts_are_read_again(tmp_path, databases, monkeypatch):
+    from dashboard.data import spark_database
+
+    folder = tmp_path / "extracts"
+    config = write_leads(folder, [lead("L1", "2026-03-01", "2026-03-02")])
+    spark = new_database(on_spark(config))
+    databases.append(spark)
+    rendered = []
+    render = spark_database.spark_statements
+    monkeypatch.setattr(spark_database, "spark_statements", lambda name: rendered.append(name) or render(name))
+    assert {step.stage: step.count for step in metrics.funnel(spark, *MARCH).steps}["lead"] == 1
+    asked = len(rendered)
+    assert asked > 0
+    # the same page again: every aggregate comes from what Spark returned, Spark is not asked
+    assert {step.stage: step.count for step in metrics.funnel(spark, *MARCH).steps}["lead"] == 1
+    assert len(rendered) == asked
+    # a new extract is a new data version: asked again, and the new lead counted
+    write_table(folder, "leads", [lead("L1", "2026-03-01", "2026-03-02"), lead("L2", "2026-03-09", None)])
+    assert spark.refresh()
+    assert {step.stage: step.count for step in metrics.funnel(spark, *MARCH).steps}["lead"] == 2
+    assert len(rendered) > asked
+
+
+def test_local_mode_shuffles_into_one_partition_per_core():
+    from dashboard.data.spark_database import local_shuffle_partitions
+
+    # Spark's default of 200 is for a cluster: 200 tasks per join over a few thousand rows
+    assert [local_shuffle_partitions(master) for master in ("local", "local[2]", "local[7]")] == [1, 2, 7]
+    assert local_shuffle_partitions("local[*]") == os.cpu_count()
+
