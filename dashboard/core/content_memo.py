@@ -14,8 +14,10 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import functools
 import hashlib
 import threading
+from pathlib import PurePath
 from collections import OrderedDict
 from typing import Any, Callable
 
@@ -28,7 +30,7 @@ class Undigestible(TypeError):
 
 
 _SCALARS = (type(None), bool, int, float, str, bytes, dt.date, dt.datetime, dt.time, dt.timedelta,
-            decimal.Decimal, np.generic, pd.Timestamp, pd.Timedelta)
+            decimal.Decimal, np.generic, pd.Timestamp, pd.Timedelta, PurePath)
 
 
 def _feed(digest: "hashlib._Hash", value: Any) -> None:
@@ -66,15 +68,19 @@ def _feed(digest: "hashlib._Hash", value: Any) -> None:
         for field in dataclasses.fields(value):
             _feed(digest, field.name)
             _feed(digest, getattr(value, field.name))
+    elif hasattr(value, "__self__") and hasattr(value, "__func__"):
+        # before plain functions: a bound method answers `__code__` for its function, and the
+        # object it is bound to (another config) is part of what it computes
+        _feed(digest, value.__func__)
+        _feed(digest, value.__self__)
     elif callable(value) and hasattr(value, "__code__"):
         # a closure (a display-name lookup built from the config) is only the same function when
         # what it closes over is the same
         _feed(digest, (value.__module__, value.__qualname__, value.__code__.co_code))
         _feed(digest, value.__defaults__)
         _feed(digest, tuple(cell.cell_contents for cell in value.__closure__ or ()))
-    elif hasattr(value, "__self__") and hasattr(value, "__func__"):
-        _feed(digest, value.__func__)
-        _feed(digest, value.__self__)
+    elif isinstance(value, functools.partial):
+        _feed(digest, (value.func, value.args, value.keywords))
     else:
         raise Undigestible(f"cannot digest a {type(value).__qualname__}")
 

@@ -141,12 +141,21 @@ _NUMBER_START = re.compile(r"[+-]?[$€£¥]?\d")
 _LONGEST_NUMBER_TEXT = 24
 
 
+def _distinct(values):
+    """Each value once, in order: a table of thousands of rows holds a few hundred texts, and the
+    verdict only depends on which texts there are (every rerun of a page reads every table's cells)."""
+    try:
+        return dict.fromkeys(values)
+    except TypeError:  # a cell holding a list: read every cell
+        return values
+
+
 def reads_as_numbers(values) -> bool:
     """Whether a column of display text holds numbers ($656k, 2,413, 20.5 %, +0.1 pts), so it is
     right-aligned as numbers are. Cells without a digit ("—", "not tracked", "n/a") are neutral;
     a longer text with a number in it (a date range, a list of weights) makes it a text column."""
     numbers = 0
-    for value in values:
+    for value in _distinct(values):
         if _missing(value):
             continue
         text = str(value).strip()

@@ -4,6 +4,7 @@ digested is built every time."""
 
 import dataclasses
 import datetime as dt
+import functools
 import threading
 
 import pandas as pd
@@ -71,6 +72,27 @@ def test_closures_over_different_values_are_different_arguments():
     assert memo.get(labels, ["paid_search"], name_lookup({"paid_search": "Google Ads"})) == ["Google Ads"]
     assert memo.get(labels, ["paid_search"], name_lookup({"paid_search": "Google Ads"})) == ["Google Ads"]
     assert labels.calls == 2
+
+
+def test_partials_over_the_same_bound_values_reuse_the_result_and_over_others_build_again():
+    # Team KPIs names channels through functools.partial(config.display_name, "channel"): a partial
+    # it could not digest rebuilt the channel chart on every rerun.
+    @dataclasses.dataclass(frozen=True)
+    class Names:
+        names: tuple
+
+        def display_name(self, kind, value):
+            return dict(self.names).get((kind, value), value)
+
+    google = Names(((("channel", "paid_search"), "Google Ads"),))
+    memo, labels.calls = ContentMemo(), 0
+    assert memo.get(labels, ["paid_search"], functools.partial(google.display_name, "channel")) == ["Google Ads"]
+    assert memo.get(labels, ["paid_search"], functools.partial(Names(google.names).display_name, "channel")) == ["Google Ads"]
+    assert labels.calls == 1
+    paid = Names(((("channel", "paid_search"), "Paid search"),))
+    assert memo.get(labels, ["paid_search"], functools.partial(paid.display_name, "channel")) == ["Paid search"]
+    assert memo.get(labels, ["paid_search"], functools.partial(google.display_name, "segment")) == ["paid_search"]
+    assert labels.calls == 3
 
 
 def test_dataclasses_are_digested_field_by_field():
