@@ -1,6 +1,8 @@
 """Follow-up compliance: was every lead handed to sales worked as the SLA says? Sales checking
 themselves, rep by rep, with the leads to call today."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -93,7 +95,7 @@ tables.dataframe(
                   "p90_hours_to_first_touch", "attempts_met_rate", "never_touched", "overdue_now"],
     column_config={"rep": "Rep", "owner_team": "Team", **count_columns, **rate_columns},
 )
-st.download_button("Download per rep, with each status's count (CSV)", csv_text(data.by_rep),
+st.download_button("Download per rep, with each status's count (CSV)", partial(csv_text, data.by_rep),
                    file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep", on_click=audit_download, args=("Download per rep, with each status's count (CSV)",))
 st.plotly_chart(built_figure(compliance_charts.status_by_rep_figure, data.by_rep), key="status_by_rep_chart")
 st.markdown("**By team**")
@@ -216,7 +218,7 @@ tables.dataframe(listed, hide_index=True, key="leads_table", column_config={
 })
 if len(leads) > LIMIT:
     st.caption(f"Showing the latest {LIMIT:,} of {len(leads):,} leads; the download has them all.")
-st.download_button("Download these leads (CSV)", lambda frame=leads: csv_text(frame), key="download_leads",
+st.download_button("Download these leads (CSV)", partial(csv_text, leads), key="download_leads",
                    file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv", on_click=audit_download, args=("Download these leads (CSV)",))
 
 st.subheader("Why it matters: response time and conversion")
@@ -226,7 +228,7 @@ st.caption(
     "data's last day, so recent hand-offs have had less time to become SQLs and close: widen the date range in the "
     "sidebar for older, more settled hand-offs. Never-touched leads cannot convert through sales follow-up."
 )
-st.download_button("Download conversion by response time (CSV)", csv_text(data.bands),
+st.download_button("Download conversion by response time (CSV)", partial(csv_text, data.bands),
                    key="download_bands", file_name="conversion_by_response_time.csv", mime="text/csv", on_click=audit_download, args=("Download conversion by response time (CSV)",))
 
 st.subheader("Handed back to marketing")
@@ -257,5 +259,5 @@ else:
         "median_days_in_sales": st.column_config.TextColumn("Median days with sales"),
         "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
     })
-    st.download_button("Download the leads handed back (CSV)", lambda frame=data.hand_backs: csv_text(frame),
+    st.download_button("Download the leads handed back (CSV)", partial(csv_text, data.hand_backs),
                        key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv", on_click=audit_download, args=("Download the leads handed back (CSV)",))

@@ -1,6 +1,8 @@
 """Data health: every check on the extracts and the SLA config, what failed, a few example rows
 and what to do; how fresh each table is. The same report as `python -m dashboard validate`."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -110,7 +112,7 @@ if report.findings:
          "examples": "; ".join(", ".join(f"{k}={v}" for k, v in example.items()) for example in finding.examples)}
         for finding in report.findings
     ])
-    st.download_button("Download findings (CSV)", csv_text(findings_csv), file_name="data_health_findings.csv",
+    st.download_button("Download findings (CSV)", partial(csv_text, findings_csv), file_name="data_health_findings.csv",
                        mime="text/csv", key="download_findings", on_click=audit_download, args=("Download findings (CSV)",))
 
 if report.tables:
@@ -135,7 +137,7 @@ if report.tables:
     if not report.monthly_rows.empty:
         st.plotly_chart(built_figure(health_charts.monthly_rows_figure, report.monthly_rows), key="monthly_rows_chart")
         st.caption("A month an export skipped shows as a red ×; the as-of month is partial until it ends.")
-        st.download_button("Download records per month (CSV)", csv_text(report.monthly_rows),
+        st.download_button("Download records per month (CSV)", partial(csv_text, report.monthly_rows),
                            file_name="data_health_records_per_month.csv", mime="text/csv", key="download_monthly_rows", on_click=audit_download, args=("Download records per month (CSV)",))
 
 with st.expander(f"What was checked ({checks} checks)"):

@@ -1,5 +1,7 @@
 """Funnel: traffic → lead → MQL → SQL → proposal → won for the selected range, against the SLA."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -55,7 +57,7 @@ def all_time_funnel() -> None:
         "% of previous": [formatting.pct(v, missing="") for v in table["rate_from_previous"]],
         "% of first": [formatting.pct(v, 2, missing="") for v in table["rate_from_first"]],
     }), hide_index=True)
-    st.download_button("Download funnel (CSV)", csv_text(table), file_name="funnel_all_time.csv", mime="text/csv",
+    st.download_button("Download funnel (CSV)", partial(csv_text, table), file_name="funnel_all_time.csv", mime="text/csv",
                        key="download_funnel", on_click=audit_download, args=("Download funnel (CSV)",))
 
 
@@ -134,7 +136,7 @@ tables.dataframe(
 )
 for reason in status_reasons(result.steps):
     st.caption(reason)
-st.download_button("Download funnel (CSV)", csv_text(table), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
+st.download_button("Download funnel (CSV)", partial(csv_text, table), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
                    mime="text/csv", key="download_funnel", on_click=audit_download, args=("Download funnel (CSV)",))
 if result.open_opportunities is not None:
     st.caption(opportunity_note(result.steps_count(OPPORTUNITY), result.open_opportunities,
@@ -166,7 +168,7 @@ else:
     if from_hand_off:
         journey = journey.from_hand_off()
     st.plotly_chart(built_figure(charts.journey_figure, journey), key="journey_chart")
-    st.download_button("Download lead journey (CSV)", csv_text(journey.links.rename(columns={"source": "from", "target": "to"})),
+    st.download_button("Download lead journey (CSV)", partial(csv_text, journey.links.rename(columns={"source": "from", "target": "to"})),
                        file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
                        mime="text/csv", key="download_journey", on_click=audit_download, args=("Download lead journey (CSV)",))
 
@@ -198,7 +200,7 @@ elif len(monthly) == 1:  # one point per line says nothing: the month's volumes 
     }), hide_index=True, key="monthly_table")
 else:
     left.plotly_chart(built_figure(charts.monthly_stages_figure, monthly), key="monthly_chart")
-left.download_button("Download monthly volumes (CSV)", csv_text(monthly), file_name="funnel_by_month.csv",
+left.download_button("Download monthly volumes (CSV)", partial(csv_text, monthly), file_name="funnel_by_month.csv",
                      mime="text/csv", key="download_monthly", on_click=audit_download, args=("Download monthly volumes (CSV)",))
 durations = data.durations
 # "lead_to_mql" reads "Lead → MQL", as the review's table has it.

@@ -1,6 +1,7 @@
 """Planner: the reverse funnel from the revenue target to the volumes each stage needs, and when."""
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -320,9 +321,9 @@ with right:
                      height=min(280, 35 * (len(lag_table) + 1) + 3))
 
 downloads = st.columns(3)
-downloads[0].download_button("Download plan by stage (CSV)", csv_text(stage_table), file_name="plan_by_stage.csv",
+downloads[0].download_button("Download plan by stage (CSV)", partial(csv_text, stage_table), file_name="plan_by_stage.csv",
                              mime="text/csv", key="download_plan_stages", on_click=audit_download, args=("Download plan by stage (CSV)",))
-downloads[1].download_button("Download plan by month (CSV)", csv_text(planner.schedule_frame(plan)),
+downloads[1].download_button("Download plan by month (CSV)", partial(csv_text, planner.schedule_frame(plan)),
                              file_name="plan_by_month.csv", mime="text/csv", key="download_plan_months", on_click=audit_download, args=("Download plan by month (CSV)",))
-downloads[2].download_button("Download assumptions (CSV)", csv_text(assumptions_table),
+downloads[2].download_button("Download assumptions (CSV)", partial(csv_text, assumptions_table),
                              file_name="plan_assumptions.csv", mime="text/csv", key="download_plan_assumptions", on_click=audit_download, args=("Download assumptions (CSV)",))

@@ -2,6 +2,7 @@
 SLA's targets, and what changed since last month. Thin: widgets → cached review → figures."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -185,13 +186,13 @@ if review.trend.empty and review.durations.empty:
 st.subheader("Downloads")
 cols = st.columns(5)
 stamp = f"{review.month:%Y-%m}"
-cols[0].download_button("Funnel (CSV)", review_view.funnel_csv(review), file_name=f"review_funnel_{stamp}.csv",
+cols[0].download_button("Funnel (CSV)", partial(review_view.funnel_csv, review), file_name=f"review_funnel_{stamp}.csv",
                         mime="text/csv", key="download_review_funnel", on_click=audit_download, args=("Funnel (CSV)",))
-cols[1].download_button("Scorecard (CSV)", review_view.scorecard_csv(review),
+cols[1].download_button("Scorecard (CSV)", partial(review_view.scorecard_csv, review),
                         file_name=f"review_scorecard_{stamp}.csv", mime="text/csv", key="download_review_scorecard", on_click=audit_download, args=("Scorecard (CSV)",))
-cols[2].download_button("Trends (CSV)", csv_text(review.trend), file_name=f"review_trends_{stamp}.csv",
+cols[2].download_button("Trends (CSV)", partial(csv_text, review.trend), file_name=f"review_trends_{stamp}.csv",
                         mime="text/csv", key="download_review_trends", on_click=audit_download, args=("Trends (CSV)",))
-cols[3].download_button("Days between stages (CSV)", csv_text(review.durations),
+cols[3].download_button("Days between stages (CSV)", partial(csv_text, review.durations),
                         file_name=f"review_durations_{stamp}.csv", mime="text/csv", key="download_review_durations", on_click=audit_download, args=("Days between stages (CSV)",))
 cols[4].download_button("This review (HTML)", lambda: render_report(review, health), file_name=f"review-{stamp}.html",
                         mime="text/html", key="download_review_html", type="primary",

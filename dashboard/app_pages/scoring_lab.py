@@ -1,6 +1,7 @@
 """Scoring lab: test lead-scoring rules and the MQL threshold on the leads of the range."""
 
 import dataclasses
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -250,7 +251,7 @@ current_curve = tracking.blank(scoring_lab.tradeoff(current_hist, bypass), data.
 proposed_curve = tracking.blank(scoring_lab.tradeoff(proposed_hist, bypass), data.untracked)
 st.plotly_chart(built_figure(scoring_lab_charts.tradeoff_figure, current_curve, proposed_curve, base_definition.mql_threshold,
                                                    threshold, rules_changed), key="lab_tradeoff_chart")
-st.download_button("Download trade-off (CSV)", csv_text(tracking.shown(proposed_curve, data.untracked)),
+st.download_button("Download trade-off (CSV)", partial(csv_text, tracking.shown(proposed_curve, data.untracked)),
                    file_name="scoring_tradeoff.csv",
                    mime="text/csv", key="download_lab_tradeoff", on_click=audit_download, args=("Download trade-off (CSV)",))
 
@@ -296,7 +297,7 @@ else:
         "Missed": st.column_config.TextColumn(help="Revenue of leads the proposal leaves out"),
         "Per rep": st.column_config.TextColumn(help="Proposed MQLs per rep working them"),
     })
-    st.download_button("Download month by month (CSV)", csv_text(tracking.shown(monthly, data.untracked)),
+    st.download_button("Download month by month (CSV)", partial(csv_text, tracking.shown(monthly, data.untracked)),
                        file_name="scoring_lab_by_month.csv",
                        mime="text/csv", key="download_lab_monthly", on_click=audit_download,
                        args=("Download month by month (CSV)",))

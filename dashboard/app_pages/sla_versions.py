@@ -1,5 +1,7 @@
 """SLA versions: two versions of the agreement side by side, what changed and how each did."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -60,7 +62,7 @@ styled = shown.style.apply(lambda row: [CHANGE_STYLES.get(row["Change"], "")] * 
 # A static table wraps long cells (periods, monthly weights, industry lists, business hours), which
 # the grid cut off at 1440 px however its columns were shared out: the definitions are read, not sorted.
 st.table(styled, hide_index=True)
-st.download_button("Download definitions (CSV)", csv_text(definitions),
+st.download_button("Download definitions (CSV)", partial(csv_text, definitions),
                    file_name=f"sla_versions_{first_name}_{second_name}_definitions.csv".replace(" ", "_"),
                    mime="text/csv", key="download_versions_definitions", on_click=audit_download, args=("Download definitions (CSV)",))
 
@@ -116,6 +118,6 @@ table = pd.DataFrame({
 status_columns = [f"{first_name} status", f"{second_label} status"]
 styled_results = tables.status_styled(table, status_columns)
 tables.dataframe(styled_results, hide_index=True, key="versions_results", height=38 + 35 * len(table))
-st.download_button("Download results (CSV)", csv_text(results),
+st.download_button("Download results (CSV)", partial(csv_text, results),
                    file_name=f"sla_versions_{first_name}_{second_name}_results.csv".replace(" ", "_"),
                    mime="text/csv", key="download_versions_results", on_click=audit_download, args=("Download results (CSV)",))
