@@ -59,8 +59,11 @@ def trend_figure(monthly: pd.DataFrame, currency: str = "USD", columns: int = 3)
         if unit == "rate":
             highest = pd.concat([series["actual"], series["target"]]).max()
             axis["tickformat"] = ".1%" if pd.notna(highest) and highest < 0.1 else ".0%"
-        elif unit == "currency":
-            axis["tickprefix"] = _symbol(currency)
+        elif unit in ("currency", "count"):
+            # ticks as the other pages' charts read them: $150k and 4k, not $150k beside 4000
+            axis["tickformat"] = "~s"
+            if unit == "currency":
+                axis["tickprefix"] = _symbol(currency)
         figure.update_yaxes(row=row, col=col, **axis)
         figure.update_xaxes(row=row, col=col, tickformat="%b %y", dtick="M1" if len(series) <= 12 else None)
     figure.update_layout(height=230 * rows + 40, margin={"l": 10, "r": 10, "t": 50, "b": 10})

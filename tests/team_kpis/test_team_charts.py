@@ -45,6 +45,23 @@ def test_trend_figure_draws_a_panel_per_kpi_with_targets_and_hollow_partial_mont
     assert figure.data[2].text == ("$1.00M", "$500k")
 
 
+def test_count_and_money_axes_read_alike_and_rates_as_per_cents():
+    """Seen at 1440 px: the revenue panel's axis read 150k and the MQLs panel's 4000."""
+    monthly = pd.DataFrame({
+        "month_start": [dt.date(2026, 7, 1)] * 3,
+        "is_partial": [False] * 3,
+        "kpi": ["mqls", "won_revenue", "win_rate"],
+        "label": ["MQLs", "Won revenue", "Win rate"],
+        "unit": ["count", "currency", "rate"],
+        "actual": [4000.0, 150_000.0, 0.2],
+        "target": [None, None, None],
+        "status": [None, None, None],
+    })
+    figure = team_charts.trend_figure(monthly)
+    axes = [figure.layout[name] for name in sorted(figure.layout.to_plotly_json()) if name.startswith("yaxis")]
+    assert [(axis.tickformat, axis.tickprefix) for axis in axes] == [("~s", None), ("~s", "$"), (".0%", None)]
+
+
 def test_a_kpi_without_a_figure_in_any_month_gets_no_panel():
     """Finding 2 of issue 13: untracked KPIs were drawn as empty panels, axes and target only."""
     monthly = pd.DataFrame({
