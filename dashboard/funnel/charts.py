@@ -96,6 +96,8 @@ def journey_figure(journey: Journey) -> go.Figure:
     links = journey.links
     figure = go.Figure(go.Sankey(
         arrangement="snap",
+        # dark text without the white halo: the default read light grey on the grey links at 1440 px
+        textfont=dict(color="#212121", size=13, shadow="none"),
         node=dict(
             label=[f"{label} ({totals[label]:,})" for label in nodes],
             color=[JOURNEY_COLOURS.get(label, "#90a4ae") for label in nodes],

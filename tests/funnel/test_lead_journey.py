@@ -118,6 +118,8 @@ def test_the_sankey_draws_every_link_with_its_count_and_no_untracked_node(tmp_pa
     assert labels[0] == "Leads (9)" and "SQLs (5)" in labels and not any(label.startswith("Proposals") for label in labels)
     assert sum(sankey.link.value) == int(journey.links["leads"].sum())
     assert "%{value:,} leads" in sankey.link.hovertemplate
+    # labels dark and without the halo that made them read light grey on the grey links
+    assert (sankey.textfont.color, sankey.textfont.shadow) == ("#212121", "none")
 
 
 def test_without_a_leads_extract_there_is_no_journey(tmp_path):
