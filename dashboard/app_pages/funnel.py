@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard.ui.auth import audit_download
 from dashboard.funnel import charts
-from dashboard.review.charts import TRANSITION_LABELS
 from dashboard.core import formatting
 from dashboard.core.contract import OPPORTUNITY
 from dashboard.core.kpis import WIN_RATE_BASES
@@ -210,8 +209,6 @@ STEP_NAMES = {"lead": "Lead", "mql": "MQL", "sql": "SQL", "proposal": "proposal"
 
 
 def transition_label(key: str) -> str:
-    if key in TRANSITION_LABELS:  # one name on both pages ("Deal opened → won (sales cycle)")
-        return TRANSITION_LABELS[key]
     parts = str(key).split("_to_")
     if len(parts) != 2 or not all(part in STEP_NAMES for part in parts):
         return str(key).replace("_", " ")
