@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
-import pandas as pd
 import pyarrow as pa
 
 from dashboard.core.config import month_starts
 from dashboard.data import Database, date_range_params
 from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
 from dashboard.facts.stage_counts import SPECS as COUNTS_SPECS, event_span
+from dashboard.facts.months import empty_table, first_affected_day, month_starts_of
 
 STAGE_DURATION_FACTS = "stage_duration_facts"
 # Months read per query while building: one row per record is millions at 10M leads, so the span
@@ -46,21 +46,19 @@ def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[d
     for first in range(0, len(months), MONTHS_PER_QUERY):
         chunk = months[first:first + MONTHS_PER_QUERY]
         frame = database.query(STAGE_DURATION_FACTS, date_range_params(chunk[0], _month_end(chunk[-1])))
-        month_of = pd.to_datetime(frame["to_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+        month_of = month_starts_of(frame["to_at"])
         for month in chunk:
             yield month, pa.Table.from_pandas(frame[month_of == month], preserve_index=False)
 
 
 def _empty(database: Database) -> pa.Table:
-    day = dt.date(2000, 1, 1)
-    return pa.Table.from_pandas(database.query(STAGE_DURATION_FACTS, date_range_params(day, day)), preserve_index=False)
+    return empty_table(database, STAGE_DURATION_FACTS)
 
 
 def _affected_from(database: Database, added: dict) -> dt.date | None:
     if added.get("reps"):
         raise NotAppendable("new reps files can move any lead or deal to another sales team")
-    first = database.query("stage_duration_facts_affected_from")["first_affected_at"].iloc[0]
-    return None if pd.isna(first) else pd.Timestamp(first).date()
+    return first_affected_day(database, "stage_duration_facts_affected_from")
 
 
 DURATIONS_SPEC = FactsSpec(

@@ -23,6 +23,7 @@ import pyarrow as pa
 from dashboard.core.config import month_starts
 from dashboard.data import Database, date_range_params
 from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
+from dashboard.facts.months import empty_table, first_affected_day, month_starts_of
 
 HAND_BACK_FACTS = "hand_back_facts"
 
@@ -44,21 +45,19 @@ def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[d
     if not months:
         return
     frame = database.query(HAND_BACK_FACTS, date_range_params(months[0], _month_end(months[-1])))
-    month_of = pd.to_datetime(frame["exit_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+    month_of = month_starts_of(frame["exit_at"])
     for month in months:
         yield month, pa.Table.from_pandas(frame[month_of == month], preserve_index=False)
 
 
 def _empty(database: Database) -> pa.Table:
-    day = dt.date(2000, 1, 1)
-    return pa.Table.from_pandas(database.query(HAND_BACK_FACTS, date_range_params(day, day)), preserve_index=False)
+    return empty_table(database, HAND_BACK_FACTS)
 
 
 def _affected_from(database: Database, added: dict) -> dt.date | None:
     if added.get("reps"):
         raise NotAppendable("new reps files can change any hand-back's owner name and team")
-    first = database.query("hand_back_facts_affected_from")["first_affected_at"].iloc[0]
-    return None if pd.isna(first) else pd.Timestamp(first).date()
+    return first_affected_day(database, "hand_back_facts_affected_from")
 
 
 HAND_BACK_SPEC = FactsSpec(

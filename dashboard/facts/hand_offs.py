@@ -32,6 +32,7 @@ from dashboard.data import Database, date_range_params
 from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
 from dashboard.funnel.data import data_as_of
 from dashboard.funnel.domain import Filters
+from dashboard.facts.months import first_affected_day, month_starts_of
 
 HAND_OFF_FACTS = "hand_off_facts"
 
@@ -100,7 +101,7 @@ def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[d
     for frame in frames:  # one version's hand-offs in memory at a time
         if frame.empty:
             continue
-        month_of = pd.to_datetime(frame["mql_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+        month_of = month_starts_of(frame["mql_at"])
         for month in pd.unique(month_of):
             if month in wanted:
                 parts.setdefault(month, []).append(frame[month_of == month])
@@ -171,7 +172,7 @@ def _fold_added(database: Database, stored: dict[dt.date, object]) -> Iterator[t
     if gained.empty:
         return
     rules = {sla.name: FollowUpRule.from_sla(sla) for sla in database.config.slas}
-    month_of = pd.to_datetime(gained["mql_at"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+    month_of = month_starts_of(gained["mql_at"])
     for month in sorted(set(pd.unique(month_of)) & set(stored)):
         table = pq.read_table(stored[month])
         frame = table.to_pandas()
@@ -190,8 +191,7 @@ def _fold_added(database: Database, stored: dict[dt.date, object]) -> Iterator[t
 def _affected_from(database: Database, added: dict) -> dt.date | None:
     if added.get("reps"):
         raise NotAppendable("new reps files can change any hand-off's owner name and team")
-    first = database.query("hand_off_facts_affected_from")["first_affected_at"].iloc[0]
-    return None if pd.isna(first) else pd.Timestamp(first).date()
+    return first_affected_day(database, "hand_off_facts_affected_from")
 
 
 HAND_OFF_SPEC = FactsSpec(

@@ -18,6 +18,7 @@ import pyarrow as pa
 from dashboard.core.config import month_starts
 from dashboard.data import Database, date_range_params
 from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
+from dashboard.facts.months import empty_table, first_affected_day, month_starts_of
 
 DAILY_STAGE_COUNTS = "daily_stage_counts"
 DAILY_SESSIONS = "daily_sessions"
@@ -46,7 +47,7 @@ def _builder(query: str):
         if not months:
             return
         frame = database.query(query, date_range_params(months[0], _month_end(months[-1])))
-        month_of = pd.to_datetime(frame["day"]).dt.to_period("M").dt.start_time.dt.date.to_numpy()
+        month_of = month_starts_of(frame["day"])
         for month in months:
             yield month, pa.Table.from_pandas(frame[month_of == month], preserve_index=False)
 
@@ -55,8 +56,7 @@ def _builder(query: str):
 
 def _empty(query: str):
     def empty(database: Database) -> pa.Table:
-        day = dt.date(2000, 1, 1)
-        return pa.Table.from_pandas(database.query(query, date_range_params(day, day)), preserve_index=False)
+        return empty_table(database, query)
 
     return empty
 
@@ -64,13 +64,11 @@ def _empty(query: str):
 def _affected_from(database: Database, added: dict) -> dt.date | None:
     if added.get("reps"):
         raise NotAppendable("new reps files can move any lead or deal to another sales team")
-    first = database.query("daily_stage_counts_affected_from")["first_affected_at"].iloc[0]
-    return None if pd.isna(first) else pd.Timestamp(first).date()
+    return first_affected_day(database, "daily_stage_counts_affected_from")
 
 
 def _sessions_affected_from(database: Database, added: dict) -> dt.date | None:
-    first = database.query("daily_sessions_affected_from")["first_affected_at"].iloc[0]
-    return None if pd.isna(first) else pd.Timestamp(first).date()
+    return first_affected_day(database, "daily_sessions_affected_from")
 
 
 STAGE_COUNTS_SPEC = FactsSpec(
