@@ -278,11 +278,9 @@ def validate(database: Database) -> ValidationReport:
     examples = {"examples": EXAMPLES}
     findings += findings_from_rows(database.query("validate_missing_values", {
         **examples, "leads_dated": catalog.has("leads", "created_at")}), config)
-    findings += findings_from_rows(database.query("validate_duplicate_ids", examples), config)
-    findings += findings_from_rows(database.query("validate_references", {
+    findings += findings_from_rows(database.query("validate_ids_and_order", {
         **examples, "leads_tracked": catalog.has("leads"), "reps_tracked": catalog.has("reps"),
     }), config)
-    findings += findings_from_rows(database.query("validate_event_order", examples), config)
     if span:
         findings += findings_from_rows(database.query("validate_dates_outside_data", {
             **examples, "data_start": data_start, "as_of_end": as_of_end,

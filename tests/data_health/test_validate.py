@@ -131,6 +131,23 @@ def test_stages_in_an_impossible_order_are_found_per_stage(tmp_path):
     assert "a touch before the lead existed" in order[("touches", "touched_at")].message
 
 
+def test_a_duplicated_lead_an_orphan_touch_and_an_early_touch_are_told_apart(tmp_path):
+    # ids, references and order are checked in one pass over the leads (validate_ids_and_order.sql):
+    # L1 (created 2026-02-20) twice, once with a later creation date; T2 touches L1 on 02-19, before
+    # the earlier of L1's two creation dates; T3 touches L99, which is not a lead
+    leads = LEADS + [{**LEADS[0], "created_at": "2026-02-25"}]
+    touches = TOUCHES + [{"touch_id": "T2", "lead_id": "L1", "rep_id": "R1", "touched_at": "2026-02-19"},
+                         {"touch_id": "T3", "lead_id": "L99", "rep_id": "R1", "touched_at": "2026-03-04"}]
+    found = by_key(report_for(tmp_path, {"leads": leads, "touches": touches}))
+    assert found[("duplicate_id", "leads", "lead_id")].count == 1
+    assert found[("orphan_lead", "touches", "lead_id")].count == 1
+    assert found[("orphan_lead", "touches", "lead_id")].examples[0] == {
+        "record": "L99", "detail": "1 record(s), e.g. T3"}
+    early = found[("impossible_order", "touches", "touched_at")]
+    assert early.count == 1 and early.examples[0]["record"] == "T2"
+    assert not [key for key in found if key[0] == "impossible_order" and key[1] != "touches"]
+
+
 def test_a_year_typo_is_a_future_date_and_does_not_move_the_as_of_date(tmp_path):
     leads = LEADS + [{"lead_id": "L9", "created_at": "2062-03-01"}]
     deals = DEALS + [{"deal_id": "D7", "created_at": "1900-01-01", "status": "open"}]
