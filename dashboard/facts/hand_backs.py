@@ -9,7 +9,9 @@ range (a lead recycled and disqualified counts by its disqualification when that
 range) is decided when a page reads them, so they serve any as-of date and any range: they hold
 every exit there is.
 
-They depend on the data mapping only: no SLA rule changes them.
+They depend on the data mapping only: no SLA rule changes them. A refresh rebuilds the months
+from the first exit the gained leads and touches reach, and folds gained won deals into the
+stored months (`hand_back_wins_added.sql`): a win can follow an exit of any age.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from typing import Iterator
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from dashboard.core.config import month_starts
 from dashboard.data import Database, date_range_params
 from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
-from dashboard.facts.months import empty_table, first_affected_day, month_starts_of
+from dashboard.facts.months import earliest, empty_table, first_affected_day, month_starts_of
 
 HAND_BACK_FACTS = "hand_back_facts"
 
@@ -54,6 +57,27 @@ def _empty(database: Database) -> pa.Table:
     return empty_table(database, HAND_BACK_FACTS)
 
 
+def _fold_added(database: Database, stored: dict[dt.date, object]) -> Iterator[tuple[dt.date, pa.Table]]:
+    """The stored months with an exit a gained won deal follows, its first win after the exit
+    moved to the earlier of the stored and the gained one; every other row is kept as stored."""
+    if not stored:
+        return
+    gained = database.query("hand_back_wins_added", date_range_params(min(stored), _month_end(max(stored))))
+    if gained.empty:
+        return
+    month_of = month_starts_of(gained["exit_at"])
+    for month in sorted(set(pd.unique(month_of)) & set(stored)):
+        table = pq.read_table(stored[month])
+        frame = table.to_pandas()
+        won_after = gained[month_of == month].set_index(["lead_id", "exit_kind"])["won_after_exit_at"]
+        aligned = won_after.reindex(pd.MultiIndex.from_frame(frame[["lead_id", "exit_kind"]]))
+        folded = earliest(frame["won_after_exit_at"], pd.Series(aligned.to_numpy(), frame.index))
+        if folded.equals(frame["won_after_exit_at"]):
+            continue
+        frame["won_after_exit_at"] = folded
+        yield month, pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False)
+
+
 def _affected_from(database: Database, added: dict) -> dt.date | None:
     if added.get("reps"):
         raise NotAppendable("new reps files can change any hand-back's owner name and team")
@@ -69,6 +93,7 @@ HAND_BACK_SPEC = FactsSpec(
     build_months=_build_months,
     empty=_empty,
     affected_from=_affected_from,
+    fold_added=_fold_added,
 )
 
 

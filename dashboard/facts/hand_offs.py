@@ -32,7 +32,7 @@ from dashboard.data import Database, date_range_params
 from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
 from dashboard.funnel.data import data_as_of
 from dashboard.funnel.domain import Filters
-from dashboard.facts.months import first_affected_day, month_starts_of
+from dashboard.facts.months import earliest, first_affected_day, month_starts_of
 
 HAND_OFF_FACTS = "hand_off_facts"
 
@@ -128,10 +128,6 @@ def _empty(database: Database) -> pa.Table:
     return _settled(database, empty)
 
 
-def _earliest(stored: pd.Series, gained: pd.Series) -> pd.Series:
-    return stored.where(gained.isna() | (stored <= gained), gained)
-
-
 def _latest(stored: pd.Series, gained: pd.Series) -> pd.Series:
     return stored.where(gained.isna() | (stored >= gained), gained)
 
@@ -141,11 +137,11 @@ def _folded(stored: pd.DataFrame, gained: pd.DataFrame) -> pd.DataFrame:
     added, as `follow_up_facts.sql` over all the files gives them: a minimum stays a minimum, a
     count or a sum adds. `gained` is aligned to `stored` row by row."""
     return stored.assign(
-        first_touch_at=_earliest(stored["first_touch_at"], gained["first_touch_at"]),
+        first_touch_at=earliest(stored["first_touch_at"], gained["first_touch_at"]),
         last_touch_at=_latest(stored["last_touch_at"], gained["last_touch_at"]),
         touches_since_hand_off=stored["touches_since_hand_off"] + gained["touches_since_hand_off"],
         attempts_in_window=stored["attempts_in_window"] + gained["attempts_in_window"],
-        won_at=_earliest(stored["won_at"], gained["won_at"]),
+        won_at=earliest(stored["won_at"], gained["won_at"]),
         won_amount=stored["won_amount"].where(gained["won_amount"].isna(),
                                               stored["won_amount"].fillna(0) + gained["won_amount"]),
     )

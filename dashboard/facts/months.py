@@ -1,5 +1,5 @@
 """What every facts table's build shares: the month each row is stored under, an empty table with
-the facts' columns, and the first day an append changes."""
+the facts' columns, the first day an append changes, and how a fold keeps a minimum."""
 
 from __future__ import annotations
 
@@ -27,3 +27,9 @@ def first_affected_day(database: Database, query: str) -> dt.date | None:
     """The first day an `*_affected_from` query says the gained files change, or None."""
     first = database.query(query)["first_affected_at"].iloc[0]
     return None if pd.isna(first) else pd.Timestamp(first).date()
+
+
+def earliest(stored: pd.Series, gained: pd.Series) -> pd.Series:
+    """The earlier of a stored and a gained time, row by row; a missing one never wins: what a
+    fold of gained rows does to a minimum."""
+    return stored.where(gained.isna() | (stored <= gained), gained)

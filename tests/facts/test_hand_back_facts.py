@@ -8,10 +8,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.data import date_range_params
+from dashboard.core.config import load_config
+from dashboard.data import Database, date_range_params
 from dashboard.facts.build import ensure_all_facts
 from dashboard.facts.hand_backs import hand_backs_query
-from tests.companies.builders import build_database, ts
+from tests.companies.builders import build_database, ts, write_config, write_table
 
 ALL = {"channel": None, "segment": None, "team": None}
 REPS = [{"rep_id": "R1", "name": "Ada", "team": "East", "role": "SDR"}]
@@ -119,3 +120,49 @@ def test_hand_backs_follow_the_channel(company, built):
     params = {**date_range_params(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), **ALL, "channel": "organic",
               "as_of_end": dt.datetime(2026, 4, 1)}
     assert list(company.query(hand_backs_query(company), params)["lead_id"]) == ["L2"]
+
+
+
+# A month of deals appended with one won deal: the first win after an exit moves only when the
+# new deal is the first win after it, and the stored month is folded, not rebuilt.
+APPENDED_WINS = {
+    # L1 disqualified 03-20 had no win after it; its recycling 03-10 keeps D2 (03-12)
+    "first win after a disqualification": ("L1", "2026-04-01", {("L1", "disqualified"): ts("2026-04-01")}),
+    # L2 recycled 03-05 already won D1 on 04-10: a later win changes nothing
+    "a win after a known win": ("L2", "2026-04-20", {}),
+    # closed before L2's exit on 03-05: not a win after it
+    "a win before the exit": ("L2", "2026-03-04", {}),
+    # before D1, after the exit: the first win after L2's recycling moves to 04-01
+    "a win before the known win": ("L2", "2026-04-01", {("L2", "recycled"): ts("2026-04-01")}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(APPENDED_WINS))
+def test_an_appended_win_is_folded_into_the_exit_it_is_the_first_win_after(tmp_path, monkeypatch, case):
+    lead_id, closed_at, moved = APPENDED_WINS[case]
+    monkeypatch.setenv("SLA_CACHE_FOLDER", str(tmp_path / "cache"))
+    extracts = tmp_path / "extracts"
+    (extracts / "deals").mkdir(parents=True)
+    for name, rows in {"reps": REPS, "leads": LEADS, "touches": TOUCHES, "traffic": []}.items():
+        write_table(extracts, name, rows)
+    write_table(extracts / "deals", "deals", DEALS)
+    config_path = write_config(extracts, ("reps", "leads", "touches", "traffic", "deals"))
+    config_path.write_text(config_path.read_text().replace('path = "deals.parquet"', 'path = "deals"'))
+    database = Database(load_config(config_path))
+    try:
+        ensure_all_facts(database)
+        before = won_after_exit(database)
+        appended = {"deal_id": "D9", "lead_id": lead_id, "owner_id": "R1", "created_at": "2026-04-01 00:00",
+                    "closed_at": f"{closed_at} 00:00", "status": "won", "amount": 50}
+        write_table(tmp_path, "deals", [appended]).rename(extracts / "deals" / "2026-04.parquet")
+        assert database.refresh()
+        outcome = next(outcome for outcome in ensure_all_facts(database) if outcome.name == "hand_back_facts")
+        assert (outcome.action, outcome.months_built, outcome.months_folded) == ("refreshed", 0, 1 if moved else 0)
+        assert won_after_exit(database) == {**before, **moved}
+    finally:
+        database.close()
+
+
+def won_after_exit(database) -> dict[tuple[str, str], dt.datetime | None]:
+    frame = database.query("hand_back_facts", date_range_params(dt.date(2026, 3, 1), dt.date(2026, 4, 30)))
+    return {(lead, kind): at for lead, kind, at in as_rows(frame, ["lead_id", "exit_kind", "won_after_exit_at"])}
