@@ -6,7 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.core import formatting
 from dashboard.compliance import charts as compliance_charts
 from dashboard.compliance.follow_up import STATUSES, OverdueLists, business_time, never_touched_note
@@ -95,8 +95,8 @@ tables.dataframe(
                   "p90_hours_to_first_touch", "attempts_met_rate", "never_touched", "overdue_now"],
     column_config={"rep": "Rep", "owner_team": "Team", **count_columns, **rate_columns},
 )
-st.download_button("Download per rep, with each status's count (CSV)", partial(csv_text, data.by_rep),
-                   file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep", on_click=audit_download, args=("Download per rep, with each status's count (CSV)",))
+download_button("Download per rep, with each status's count (CSV)", partial(csv_text, data.by_rep),
+                file_name="follow_up_by_rep.csv", mime="text/csv", key="download_by_rep")
 st.plotly_chart(built_figure(compliance_charts.status_by_rep_figure, data.by_rep), key="status_by_rep_chart")
 st.markdown("**By team**")
 tables.dataframe(
@@ -177,10 +177,10 @@ else:
             st.caption("Never touched and older than the SLA's not-ready days: hand them back to marketing "
                        "rather than call them cold.")
             overdue_table(lists.recycle_now, "recycle_now_table")
-    st.download_button("Download overdue leads (CSV)",
-                       lambda frame=pd.concat([lists.call_today.assign(action="call today"),
-                                               lists.recycle_now.assign(action="recycle now")]): csv_text(frame),
-                       key="download_overdue", file_name=f"overdue_{data.as_of}.csv", mime="text/csv", on_click=audit_download, args=("Download overdue leads (CSV)",))
+    download_button("Download overdue leads (CSV)",
+                    lambda frame=pd.concat([lists.call_today.assign(action="call today"),
+                                            lists.recycle_now.assign(action="recycle now")]): csv_text(frame),
+                    key="download_overdue", file_name=f"overdue_{data.as_of}.csv", mime="text/csv")
 
 st.subheader("Every lead handed off")
 if "compliance_status" not in st.session_state:
@@ -218,8 +218,8 @@ tables.dataframe(listed, hide_index=True, key="leads_table", column_config={
 })
 if len(leads) > LIMIT:
     st.caption(f"Showing the latest {LIMIT:,} of {len(leads):,} leads; the download has them all.")
-st.download_button("Download these leads (CSV)", partial(csv_text, leads), key="download_leads",
-                   file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv", on_click=audit_download, args=("Download these leads (CSV)",))
+download_button("Download these leads (CSV)", partial(csv_text, leads), key="download_leads",
+                file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
 
 st.subheader("Why it matters: response time and conversion")
 st.plotly_chart(built_figure(compliance_charts.response_band_figure, data.bands), key="response_band_chart")
@@ -228,8 +228,8 @@ st.caption(
     "data's last day, so recent hand-offs have had less time to become SQLs and close: widen the date range in the "
     "sidebar for older, more settled hand-offs. Never-touched leads cannot convert through sales follow-up."
 )
-st.download_button("Download conversion by response time (CSV)", partial(csv_text, data.bands),
-                   key="download_bands", file_name="conversion_by_response_time.csv", mime="text/csv", on_click=audit_download, args=("Download conversion by response time (CSV)",))
+download_button("Download conversion by response time (CSV)", partial(csv_text, data.bands),
+                key="download_bands", file_name="conversion_by_response_time.csv", mime="text/csv")
 
 st.subheader("Handed back to marketing")
 if not data.tracking.recycling:
@@ -259,5 +259,5 @@ else:
         "median_days_in_sales": st.column_config.TextColumn("Median days with sales"),
         "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
     })
-    st.download_button("Download the leads handed back (CSV)", partial(csv_text, data.hand_backs),
-                       key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv", on_click=audit_download, args=("Download the leads handed back (CSV)",))
+    download_button("Download the leads handed back (CSV)", partial(csv_text, data.hand_backs),
+                    key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv")

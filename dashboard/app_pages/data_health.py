@@ -6,7 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.core import formatting
 from dashboard.data_health import charts as health_charts
 from dashboard.data_health.checks import ACCEPTED, CHECKS, ERROR, LAG_TOLERANCE_DAYS
@@ -112,8 +112,8 @@ if report.findings:
          "examples": "; ".join(", ".join(f"{k}={v}" for k, v in example.items()) for example in finding.examples)}
         for finding in report.findings
     ])
-    st.download_button("Download findings (CSV)", partial(csv_text, findings_csv), file_name="data_health_findings.csv",
-                       mime="text/csv", key="download_findings", on_click=audit_download, args=("Download findings (CSV)",))
+    download_button("Download findings (CSV)", partial(csv_text, findings_csv), file_name="data_health_findings.csv",
+                    mime="text/csv", key="download_findings")
 
 if report.tables:
     st.subheader("Freshness")
@@ -137,8 +137,8 @@ if report.tables:
     if not report.monthly_rows.empty:
         st.plotly_chart(built_figure(health_charts.monthly_rows_figure, report.monthly_rows), key="monthly_rows_chart")
         st.caption("A month an export skipped shows as a red ×; the as-of month is partial until it ends.")
-        st.download_button("Download records per month (CSV)", partial(csv_text, report.monthly_rows),
-                           file_name="data_health_records_per_month.csv", mime="text/csv", key="download_monthly_rows", on_click=audit_download, args=("Download records per month (CSV)",))
+        download_button("Download records per month (CSV)", partial(csv_text, report.monthly_rows),
+                        file_name="data_health_records_per_month.csv", mime="text/csv", key="download_monthly_rows")
 
 with st.expander(f"What was checked ({checks} checks)"):
     failed = {finding.check: finding.severity for finding in report.findings}

@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.funnel import charts
 from dashboard.core import formatting
 from dashboard.core.contract import OPPORTUNITY
@@ -57,8 +57,8 @@ def all_time_funnel() -> None:
         "% of previous": [formatting.pct(v, missing="") for v in table["rate_from_previous"]],
         "% of first": [formatting.pct(v, 2, missing="") for v in table["rate_from_first"]],
     }), hide_index=True)
-    st.download_button("Download funnel (CSV)", partial(csv_text, table), file_name="funnel_all_time.csv", mime="text/csv",
-                       key="download_funnel", on_click=audit_download, args=("Download funnel (CSV)",))
+    download_button("Download funnel (CSV)", partial(csv_text, table), file_name="funnel_all_time.csv", mime="text/csv",
+                    key="download_funnel")
 
 
 if selection is None:
@@ -136,8 +136,8 @@ tables.dataframe(
 )
 for reason in status_reasons(result.steps):
     st.caption(reason)
-st.download_button("Download funnel (CSV)", partial(csv_text, table), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
-                   mime="text/csv", key="download_funnel", on_click=audit_download, args=("Download funnel (CSV)",))
+download_button("Download funnel (CSV)", partial(csv_text, table), file_name=f"funnel_{view}_{selection.start}_{selection.end}.csv",
+                mime="text/csv", key="download_funnel")
 if result.open_opportunities is not None:
     st.caption(opportunity_note(result.steps_count(OPPORTUNITY), result.open_opportunities,
                                 result.undated_open_opportunities))
@@ -168,9 +168,9 @@ else:
     if from_hand_off:
         journey = journey.from_hand_off()
     st.plotly_chart(built_figure(charts.journey_figure, journey), key="journey_chart")
-    st.download_button("Download lead journey (CSV)", partial(csv_text, journey.links.rename(columns={"source": "from", "target": "to"})),
-                       file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
-                       mime="text/csv", key="download_journey", on_click=audit_download, args=("Download lead journey (CSV)",))
+    download_button("Download lead journey (CSV)", partial(csv_text, journey.links.rename(columns={"source": "from", "target": "to"})),
+                    file_name=f"lead_journey_{selection.start}_{selection.end}.csv",
+                    mime="text/csv", key="download_journey")
 
 st.subheader("Revenue")
 st.caption("Deals closed in the range, whichever view is chosen above.")
@@ -200,8 +200,8 @@ elif len(monthly) == 1:  # one point per line says nothing: the month's volumes 
     }), hide_index=True, key="monthly_table")
 else:
     left.plotly_chart(built_figure(charts.monthly_stages_figure, monthly), key="monthly_chart")
-left.download_button("Download monthly volumes (CSV)", partial(csv_text, monthly), file_name="funnel_by_month.csv",
-                     mime="text/csv", key="download_monthly", on_click=audit_download, args=("Download monthly volumes (CSV)",))
+download_button("Download monthly volumes (CSV)", partial(csv_text, monthly), file_name="funnel_by_month.csv",
+                mime="text/csv", key="download_monthly", container=left)
 durations = data.durations
 # "lead_to_mql" reads "Lead → MQL", as the review's table has it.
 STEP_NAMES = {"lead": "Lead", "mql": "MQL", "sql": "SQL", "proposal": "proposal", "won": "won", "deal": "Deal opened",

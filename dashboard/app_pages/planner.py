@@ -6,7 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.core import formatting
 from dashboard.planner import domain as planner
 from dashboard.planner import charts as planner_charts
@@ -321,9 +321,9 @@ with right:
                      height=min(280, 35 * (len(lag_table) + 1) + 3))
 
 downloads = st.columns(3)
-downloads[0].download_button("Download plan by stage (CSV)", partial(csv_text, stage_table), file_name="plan_by_stage.csv",
-                             mime="text/csv", key="download_plan_stages", on_click=audit_download, args=("Download plan by stage (CSV)",))
-downloads[1].download_button("Download plan by month (CSV)", partial(csv_text, planner.schedule_frame(plan)),
-                             file_name="plan_by_month.csv", mime="text/csv", key="download_plan_months", on_click=audit_download, args=("Download plan by month (CSV)",))
-downloads[2].download_button("Download assumptions (CSV)", partial(csv_text, assumptions_table),
-                             file_name="plan_assumptions.csv", mime="text/csv", key="download_plan_assumptions", on_click=audit_download, args=("Download assumptions (CSV)",))
+download_button("Download plan by stage (CSV)", partial(csv_text, stage_table), file_name="plan_by_stage.csv",
+                mime="text/csv", key="download_plan_stages", container=downloads[0])
+download_button("Download plan by month (CSV)", partial(csv_text, planner.schedule_frame(plan)),
+                file_name="plan_by_month.csv", mime="text/csv", key="download_plan_months", container=downloads[1])
+download_button("Download assumptions (CSV)", partial(csv_text, assumptions_table),
+                file_name="plan_assumptions.csv", mime="text/csv", key="download_plan_assumptions", container=downloads[2])

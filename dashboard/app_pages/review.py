@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.review import drilldown
 from dashboard.core import formatting, tracking
 from dashboard.core.kpis import WIN_RATE_BASES
@@ -186,17 +186,17 @@ if review.trend.empty and review.durations.empty:
 st.subheader("Downloads")
 cols = st.columns(5)
 stamp = f"{review.month:%Y-%m}"
-cols[0].download_button("Funnel (CSV)", partial(review_view.funnel_csv, review), file_name=f"review_funnel_{stamp}.csv",
-                        mime="text/csv", key="download_review_funnel", on_click=audit_download, args=("Funnel (CSV)",))
-cols[1].download_button("Scorecard (CSV)", partial(review_view.scorecard_csv, review),
-                        file_name=f"review_scorecard_{stamp}.csv", mime="text/csv", key="download_review_scorecard", on_click=audit_download, args=("Scorecard (CSV)",))
-cols[2].download_button("Trends (CSV)", partial(csv_text, review.trend), file_name=f"review_trends_{stamp}.csv",
-                        mime="text/csv", key="download_review_trends", on_click=audit_download, args=("Trends (CSV)",))
-cols[3].download_button("Days between stages (CSV)", partial(csv_text, review.durations),
-                        file_name=f"review_durations_{stamp}.csv", mime="text/csv", key="download_review_durations", on_click=audit_download, args=("Days between stages (CSV)",))
-cols[4].download_button("This review (HTML)", lambda: render_report(review, health), file_name=f"review-{stamp}.html",
-                        mime="text/html", key="download_review_html", type="primary",
-                        help="One self-contained file with the charts; opens offline, for the inbox.", on_click=audit_download, args=("This review (HTML)",))
+download_button("Funnel (CSV)", partial(review_view.funnel_csv, review), file_name=f"review_funnel_{stamp}.csv",
+                mime="text/csv", key="download_review_funnel", container=cols[0])
+download_button("Scorecard (CSV)", partial(review_view.scorecard_csv, review),
+                file_name=f"review_scorecard_{stamp}.csv", mime="text/csv", key="download_review_scorecard", container=cols[1])
+download_button("Trends (CSV)", partial(csv_text, review.trend), file_name=f"review_trends_{stamp}.csv",
+                mime="text/csv", key="download_review_trends", container=cols[2])
+download_button("Days between stages (CSV)", partial(csv_text, review.durations),
+                file_name=f"review_durations_{stamp}.csv", mime="text/csv", key="download_review_durations", container=cols[3])
+download_button("This review (HTML)", lambda: render_report(review, health), file_name=f"review-{stamp}.html",
+                mime="text/html", key="download_review_html", type="primary",
+                help="One self-contained file with the charts; opens offline, for the inbox.", container=cols[4])
 
 
 # Drill-down: the records behind any count, capped on screen, complete in the CSV.
@@ -235,12 +235,11 @@ def records_section() -> None:
     untracked = database.catalog.untracked(shown.columns)
     tables.dataframe(drilldown.display_records(shown, choice.key, selection.config.display_name, review.currency,
                                                untracked), hide_index=True, key="review_records")
-    st.download_button(
+    download_button(
         f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",
         lambda: csv_text(tracking.shown(drilldown.records(database, choice.key, choice.start, choice.end,
                                                           choice.filters), untracked)),
-        file_name=f"review_{choice.key}_{choice.scope}_{stamp}.csv", mime="text/csv", key="download_review_records",
-        on_click=audit_download, args=(f"Download all {rows:,} {record}{'' if rows == 1 else 's'} (CSV)",))
+        file_name=f"review_{choice.key}_{choice.scope}_{stamp}.csv", mime="text/csv", key="download_review_records")
 
 
 records_section()

@@ -6,7 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.core import formatting, tracking
 from dashboard.scoring_lab import domain as scoring_lab
 from dashboard.scoring_lab import charts as scoring_lab_charts
@@ -251,9 +251,9 @@ current_curve = tracking.blank(scoring_lab.tradeoff(current_hist, bypass), data.
 proposed_curve = tracking.blank(scoring_lab.tradeoff(proposed_hist, bypass), data.untracked)
 st.plotly_chart(built_figure(scoring_lab_charts.tradeoff_figure, current_curve, proposed_curve, base_definition.mql_threshold,
                                                    threshold, rules_changed), key="lab_tradeoff_chart")
-st.download_button("Download trade-off (CSV)", partial(csv_text, tracking.shown(proposed_curve, data.untracked)),
-                   file_name="scoring_tradeoff.csv",
-                   mime="text/csv", key="download_lab_tradeoff", on_click=audit_download, args=("Download trade-off (CSV)",))
+download_button("Download trade-off (CSV)", partial(csv_text, tracking.shown(proposed_curve, data.untracked)),
+                file_name="scoring_tradeoff.csv",
+                mime="text/csv", key="download_lab_tradeoff")
 
 
 def shown_missing(column: str) -> str:
@@ -297,10 +297,9 @@ else:
         "Missed": st.column_config.TextColumn(help="Revenue of leads the proposal leaves out"),
         "Per rep": st.column_config.TextColumn(help="Proposed MQLs per rep working them"),
     })
-    st.download_button("Download month by month (CSV)", partial(csv_text, tracking.shown(monthly, data.untracked)),
-                       file_name="scoring_lab_by_month.csv",
-                       mime="text/csv", key="download_lab_monthly", on_click=audit_download,
-                       args=("Download month by month (CSV)",))
+    download_button("Download month by month (CSV)", partial(csv_text, tracking.shown(monthly, data.untracked)),
+                    file_name="scoring_lab_by_month.csv",
+                    mime="text/csv", key="download_lab_monthly")
 
 with st.expander("How the estimate is made"):
     st.markdown(f"**{scoring_lab.ESTIMATE_METHODS[method]}**: {scoring_lab.ESTIMATE_EXPLANATIONS[method]}")
@@ -333,5 +332,5 @@ else:
                "the new [[sla]] block of the config."
                + (" The config has no setting for the hand-raiser bypass; it stays a routing rule." if bypass else ""))
 st.code(snippet, language="toml")
-st.download_button("Download proposal (TOML)", snippet, file_name=f"lead_definition_proposal_{base.name.replace(' ', '_')}.toml",
-                   mime="application/toml", key="download_lab_proposal", disabled=bool(problems), on_click=audit_download, args=("Download proposal (TOML)",))
+download_button("Download proposal (TOML)", snippet, file_name=f"lead_definition_proposal_{base.name.replace(' ', '_')}.toml",
+                mime="application/toml", key="download_lab_proposal", disabled=bool(problems))

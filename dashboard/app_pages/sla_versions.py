@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.core import formatting
 from dashboard.core.exports import csv_text
 from dashboard.core.kpis import KPIS
@@ -62,9 +62,9 @@ styled = shown.style.apply(lambda row: [CHANGE_STYLES.get(row["Change"], "")] * 
 # A static table wraps long cells (periods, monthly weights, industry lists, business hours), which
 # the grid cut off at 1440 px however its columns were shared out: the definitions are read, not sorted.
 st.table(styled, hide_index=True)
-st.download_button("Download definitions (CSV)", partial(csv_text, definitions),
-                   file_name=f"sla_versions_{first_name}_{second_name}_definitions.csv".replace(" ", "_"),
-                   mime="text/csv", key="download_versions_definitions", on_click=audit_download, args=("Download definitions (CSV)",))
+download_button("Download definitions (CSV)", partial(csv_text, definitions),
+                file_name=f"sla_versions_{first_name}_{second_name}_definitions.csv".replace(" ", "_"),
+                mime="text/csv", key="download_versions_definitions")
 
 st.subheader("How each did")
 with st.spinner("Computing both versions' results…"):
@@ -118,6 +118,6 @@ table = pd.DataFrame({
 status_columns = [f"{first_name} status", f"{second_label} status"]
 styled_results = tables.status_styled(table, status_columns)
 tables.dataframe(styled_results, hide_index=True, key="versions_results", height=38 + 35 * len(table))
-st.download_button("Download results (CSV)", partial(csv_text, results),
-                   file_name=f"sla_versions_{first_name}_{second_name}_results.csv".replace(" ", "_"),
-                   mime="text/csv", key="download_versions_results", on_click=audit_download, args=("Download results (CSV)",))
+download_button("Download results (CSV)", partial(csv_text, results),
+                file_name=f"sla_versions_{first_name}_{second_name}_results.csv".replace(" ", "_"),
+                mime="text/csv", key="download_versions_results")

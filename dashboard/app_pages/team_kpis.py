@@ -6,7 +6,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.auth import audit_download
+from dashboard.ui.downloads import download_button
 from dashboard.core import formatting, tracking
 from dashboard.core.kpis import KPIS, WIN_RATE_BASES
 from dashboard.team_kpis import charts as team_charts
@@ -156,8 +156,8 @@ shared_trend = data.monthly[data.monthly["scope"] == "shared"]
 if not shared_trend.empty:
     with st.expander("Shared KPIs month by month"):
         trend_chart(shared_trend, "shared_trend_chart")
-st.download_button("Download monthly KPIs (CSV)", functools.partial(csv_text, data.monthly), key="download_monthly_kpis",
-                   file_name=f"kpis_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"), mime="text/csv", on_click=audit_download, args=("Download monthly KPIs (CSV)",))
+download_button("Download monthly KPIs (CSV)", functools.partial(csv_text, data.monthly), key="download_monthly_kpis",
+                file_name=f"kpis_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"), mime="text/csv")
 
 rate = {"format": "%.1f %%"}
 RATE_COLUMNS = ("visit_to_lead_rate", "lead_to_mql_rate", "mql_to_sql_rate", "recycle_rate", "disqualified_rate",
@@ -222,8 +222,8 @@ elif data.by_channel is not None:
                    + "); deals with no lead, or a lead with no segment (sales-sourced), are in no row.")
     both = tracking.shown(pd.concat([data.by_channel.assign(dimension="channel"),
                                      data.by_segment.assign(dimension="segment")]), data.untracked)
-    st.download_button("Download by channel and segment (CSV)", functools.partial(csv_text, both), key="download_breakdown",
-                       file_name="marketing_by_channel_and_segment.csv", mime="text/csv", on_click=audit_download, args=("Download by channel and segment (CSV)",))
+    download_button("Download by channel and segment (CSV)", functools.partial(csv_text, both), key="download_breakdown",
+                    file_name="marketing_by_channel_and_segment.csv", mime="text/csv")
 
 if data.by_team is not None and not data.by_team.empty:
     st.subheader("By sales team")
@@ -252,9 +252,9 @@ if data.by_team is not None and not data.by_team.empty:
                  column_order=["team", "mql_to_sql_rate", "sql_to_proposal_rate", "proposal_to_won_rate", "win_rate",
                                "avg_deal_size", "sales_cycle_days", "first_touch_within_sla_rate",
                                "min_attempts_met_rate"])
-    st.download_button("Download by sales team (CSV)", functools.partial(csv_text, tracking.shown(data.by_team, data.untracked)),
-                       key="download_by_team",
-                       file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv", on_click=audit_download, args=("Download by sales team (CSV)",))
+    download_button("Download by sales team (CSV)", functools.partial(csv_text, tracking.shown(data.by_team, data.untracked)),
+                    key="download_by_team",
+                    file_name=f"by_sales_team_{selection.start}_{selection.end}.csv", mime="text/csv")
 
 if data.by_team is not None and data.leaderboard is None:
     st.subheader("Leaderboard")
@@ -298,9 +298,9 @@ elif data.by_team is not None:
         board_table, board_columns = shown(ranked, rep_columns)
         tables.dataframe(board_table, hide_index=True, key=f"leaderboard_{name}", column_config=board_columns,
                      column_order=[c for c in ranked.columns if c != "rep_id"])
-        st.download_button("Download this leaderboard (CSV)", functools.partial(csv_text, tracking.shown(ranked, data.untracked)),
-                           key=f"download_{name}",
-                           file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),
-                           mime="text/csv", on_click=audit_download, args=("Download this leaderboard (CSV)",))
+        download_button("Download this leaderboard (CSV)", functools.partial(csv_text, tracking.shown(ranked, data.untracked)),
+                        key=f"download_{name}",
+                        file_name=f"leaderboard_{name}_{team.name}_{selection.start}_{selection.end}.csv".replace(" ", "_"),
+                        mime="text/csv")
     if lead_board.empty and deal_board.empty:
         st.info("No rep had leads handed over or deals at a stage in this range.")

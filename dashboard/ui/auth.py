@@ -128,8 +128,3 @@ def audit_page_view(page: str) -> None:
     if st.session_state.get("audited_page") != page:
         st.session_state["audited_page"] = page
         audit("page_view", what=page)
-
-
-def audit_download(label: str) -> None:
-    """A download button's on_click: the page and the button's label."""
-    audit("download", what=f"{st.session_state.get('audited_page', '')}: {label}")
