@@ -18,7 +18,6 @@ import streamlit as st
 
 from dashboard.access.log import audit_path, record
 from dashboard.core.access import Viewer
-from dashboard.core.config import ConfigError
 from dashboard.ui.state import current_config, current_viewer, sign_in_configured
 
 FileBuilder = Callable[[], str | bytes]
@@ -44,12 +43,7 @@ def download_button(label: str, build: FileBuilder | str, *, key: str, file_name
                     type: str = "secondary") -> None:
     """A download button on `container` (the page by default) whose file `build` makes on click."""
     builder = build if callable(build) else (lambda: build)
-    log = None
-    if sign_in_configured():
-        try:
-            log = audit_path(current_config())
-        except ConfigError:
-            log = None
+    log = audit_path(current_config()) if sign_in_configured() else None  # the local app has one viewer
     what = f"{st.session_state.get('audited_page', '')}: {label}"
     (container or st).download_button(label, audited(builder, log, current_viewer(), what), key=key,
                                       file_name=file_name, mime=mime, help=help, disabled=disabled,
