@@ -167,10 +167,14 @@ TRANSITION_STAGES = {
 }
 
 
-def stage_durations(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters()) -> pd.DataFrame:
-    """Days between stages, leaving out transitions whose ends the extract does not track."""
+def stage_durations(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
+                    transition: str | None = None) -> pd.DataFrame:
+    """Days between stages, leaving out transitions whose ends the extract does not track;
+    `transition` keeps only that one (its row is the same as among all of them)."""
+    if transition is not None and transition not in TRANSITION_STAGES:
+        raise ValueError(f"unknown transition {transition!r}: choose one of {', '.join(TRANSITION_STAGES)}")
     frame = database.query(durations_query(database, "stage_durations", start, end),
-                           {**date_range_params(start, end), **filters.params()})
+                           {**date_range_params(start, end), **filters.params(), "transition": transition})
     tracked = row_mask(frame["transition"], lambda transition: transition_tracked(database.catalog, transition))
     return frame[tracked].reset_index(drop=True)
 

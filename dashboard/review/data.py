@@ -212,7 +212,12 @@ def _previous_version(database: Database, sla: SlaVersion | None) -> SlaVersion 
 
 def _pipeline_at(database: Database, at: dt.datetime, until: dt.datetime) -> tuple[dict[str, PipelineSlice], float]:
     """The pipeline by stage at `at` and the revenue won by `until` from deals opened after `at`."""
-    frame = database.query("pipeline_at", {"at": at, "until": until})
+    return _pipeline_slices(database, database.query("pipeline_at", {"at": at, "until": until}))
+
+
+def _pipeline_slices(database: Database, frame: pd.DataFrame) -> tuple[dict[str, PipelineSlice], float]:
+    """One moment's rows of `pipeline_at` or `pipeline_snapshots` as its stages and the revenue
+    won by deals opened inside its window."""
     stages: dict[str, PipelineSlice] = {}
     new_won = 0.0
     for row in frame.itertuples():
@@ -255,9 +260,15 @@ def _forecast(database: Database, sla: SlaVersion, cutoff: dt.date, won_to_date:
 
 
 def _snapshots(database: Database, moments: list[dt.datetime], horizon: int) -> list[PipelineSnapshot]:
+    """The pipeline at each moment and what its window of `horizon` days won, in one query."""
+    if not moments:
+        return []
+    frame = database.query("pipeline_snapshots", {"moments": moments, "horizon_days": horizon})
+    by_moment = dict(iter(frame.groupby(pd.to_datetime(frame["moment_at"]), sort=False)))
     history = []
     for moment in moments:
-        stages, new_won = _pipeline_at(database, moment, moment + dt.timedelta(days=horizon))
+        rows = by_moment.get(pd.Timestamp(moment), frame.iloc[0:0])
+        stages, new_won = _pipeline_slices(database, rows)
         history.append(PipelineSnapshot(stages=stages, new_won_amount=new_won))
     return history
 

@@ -47,7 +47,7 @@ def funnel_kpis(database: Database, start: dt.date, end: dt.date, filters: Filte
     values["won_revenue"] = revenue.won_revenue
     values["avg_deal_size"] = revenue.avg_deal_size
     values["win_rate"] = revenue.win_rate
-    durations = metrics.stage_durations(database, start, end, filters).set_index("transition")
+    durations = metrics.stage_durations(database, start, end, filters, "deal_to_won").set_index("transition")
     values["sales_cycle_days"] = (
         float(durations.loc["deal_to_won", "median_days"]) if "deal_to_won" in durations.index else None
     )

@@ -3,6 +3,8 @@
 --   deal_to_won, mql_to_won, lead_to_won) that has at least one record.
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all).
+--   $transition VARCHAR: only that transition (NULL = all; the sales cycle reads deal_to_won alone,
+--   which spares the percentiles over every lead's lead_to_mql).
 -- Records whose later stage precedes the earlier one are counted in out_of_order_count and
 -- left out of the percentiles, which would otherwise be pulled below zero by bad data.
 with filtered_deals as (
@@ -58,6 +60,7 @@ completed as (
     select transition_order, transition, date_diff('second', from_at, to_at) / 86400.0 as days
     from transitions
     where from_at is not null
+        and ($transition is null or transition = $transition)
 ),
 
 final as (

@@ -5,6 +5,8 @@
 --   deal_to_won, mql_to_won, lead_to_won) that has at least one record.
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive),
 --   $channel, $segment, $team VARCHAR (NULL = all).
+--   $transition VARCHAR: only that transition (NULL = all; the sales cycle reads deal_to_won alone,
+--   which spares the percentiles over every lead's lead_to_mql).
 -- Records whose later stage precedes the earlier one are counted in out_of_order_count and
 -- left out of the percentiles, as stage_durations.sql does.
 with completed as (
@@ -14,6 +16,7 @@ with completed as (
         and ($channel is null or channel = $channel)
         and ($segment is null or segment = $segment)
         and ($team is null or owner_team = $team)
+        and ($transition is null or transition = $transition)
 ),
 
 final as (

@@ -143,7 +143,7 @@ def test_spark_results_come_back_in_the_dtypes_duckdb_gives(tmp_path, databases)
     config = write_leads(tmp_path / "extracts", [lead("L1", "2026-03-01 08:00", "2026-03-02")])
     duckdb, spark = both(databases, config)
     params = {"start": dt.datetime(2026, 3, 1), "end": dt.datetime(2026, 4, 1), "channel": None, "segment": None,
-              "team": None}
+              "team": None, "transition": None}
     expected, found = duckdb.query("stage_durations", params), spark.query("stage_durations", params)
     assert found["median_days"].dtype == expected["median_days"].dtype == "float64"
     assert found["transition"].tolist() == expected["transition"].tolist()

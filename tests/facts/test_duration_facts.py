@@ -14,7 +14,7 @@ from dashboard.data.facts import facts_ready
 from tests.companies.builders import build_database
 
 DAY = 86_400
-ALL = {"channel": None, "segment": None, "team": None}
+ALL = {"channel": None, "segment": None, "team": None, "transition": None}
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 APRIL = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
 SPRING = (dt.date(2026, 3, 1), dt.date(2026, 4, 30))
@@ -132,6 +132,9 @@ def test_stage_durations_filter_by_channel_and_team(company, built):
     assert list(west.index) == ["proposal_to_won", "deal_to_won", "mql_to_won", "lead_to_won"]
     assert (west.loc["deal_to_won", "records"], west.loc["deal_to_won", "out_of_order_count"]) == (1, 1)  # D2, D4
     assert west.loc["deal_to_won", "median_days"] == pytest.approx(33.0)
+    _, west_cycle = durations(company, *APRIL, team="West", transition="deal_to_won")
+    assert list(west_cycle.index) == ["deal_to_won"]
+    pd.testing.assert_series_equal(west_cycle.loc["deal_to_won"], west.loc["deal_to_won"])
 
 
 @pytest.mark.parametrize("built", [False, True], ids=["extracts", "facts"])

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard.data import date_range_params
@@ -9,7 +10,7 @@ from dashboard.funnel.domain import Filters
 from dashboard.funnel import data as metrics
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-ALL = {"channel": None, "segment": None, "team": None}
+ALL = {"channel": None, "segment": None, "team": None, "transition": None}
 
 
 def period_counts(database, start, end, **filters):
@@ -81,6 +82,17 @@ def test_won_revenue_summary_counts_deals_closed_in_range(company):
     assert int(row["sales_sourced_won_deals"]) == 1
     assert float(row["sales_sourced_won_revenue"]) == 7000.0
     assert int(row["won_deals_without_amount"]) == 0
+
+
+def test_one_transition_asked_for_is_the_same_row_as_among_all_of_them(company):
+    everything = metrics.stage_durations(company, *MARCH).set_index("transition")
+    cycle = metrics.stage_durations(company, *MARCH, transition="deal_to_won")
+    assert cycle["transition"].tolist() == ["deal_to_won"]
+    # deal_to_won: 19, 43 and 58.5 days (conftest.py), median 43
+    assert cycle.iloc[0]["median_days"] == pytest.approx(43.0) and cycle.iloc[0]["records"] == 3
+    pd.testing.assert_series_equal(cycle.set_index("transition").loc["deal_to_won"], everything.loc["deal_to_won"])
+    with pytest.raises(ValueError, match="unknown transition 'deal_to_lost'"):
+        metrics.stage_durations(company, *MARCH, transition="deal_to_lost")
 
 
 def test_revenue_summary_gives_win_rate_from_won_and_lost(company):

@@ -3,6 +3,7 @@ SLA reset in the middle of March 2026 (tests/review_company.py); expected values
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard.review import drilldown
@@ -175,6 +176,27 @@ def test_pipeline_at_places_each_deal_where_it_stood(reset_company):  # noqa: F8
     later = later.set_index("pipeline_stage")
     # opened and won inside 20 Jan - 11 Apr: D2 20,000, D1 10,000, D4 7,000, D6 4,000
     assert later.loc["not_yet_created", "won_amount"] == 41_000 and later.loc["not_yet_created", "open_deals"] == 0
+
+
+def test_pipeline_snapshots_give_each_moment_what_pipeline_at_gives_it(reset_company):  # noqa: F811
+    moments = [dt.datetime(2026, 3, 15), dt.datetime(2026, 2, 12), dt.datetime(2026, 1, 1)]
+    rows = reset_company.query("pipeline_snapshots", {"moments": moments, "horizon_days": 31})
+    columns = ["open_deals", "open_amount", "won_deals", "won_amount", "lost_deals", "open_deals_without_amount"]
+    found = {(str(row.moment_at.date()), row.pipeline_stage): [int(getattr(row, c)) for c in columns]
+             for row in rows.itertuples()}
+    # 12 Feb - 15 Mar: D2 (proposal 10 Feb) is open and won on 5 Mar; D4 (proposal 15 Feb) and D5
+    # are open without one, and D5's loss at 00:00 on 15 Mar is the window's end, not inside it.
+    # 1 Jan - 1 Feb: D2 and D5 open inside the window but neither closes in it, and D4 opens at its end.
+    assert found == {
+        ("2026-03-15", "proposal"): [2, 17_000, 2, 17_000, 0, 0],
+        ("2026-03-15", "no_proposal"): [2, 7_000, 1, 4_000, 1, 0],
+        ("2026-02-12", "proposal"): [1, 20_000, 1, 20_000, 0, 0],
+        ("2026-02-12", "no_proposal"): [2, 10_000, 0, 0, 0, 0],
+    }
+    for moment in moments:
+        one = reset_company.query("pipeline_at", {"at": moment, "until": moment + dt.timedelta(days=31)})
+        of_moment = rows[rows["moment_at"] == moment].drop(columns="moment_at").reset_index(drop=True)
+        pd.testing.assert_frame_equal(of_moment, one, check_dtype=False)
 
 
 def test_won_revenue_by_day_and_data_starts(reset_company):  # noqa: F811
