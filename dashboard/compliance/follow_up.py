@@ -393,23 +393,22 @@ def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule])
     frame = hand_backs.reset_index(drop=True).copy()
     judged_at = pd.to_datetime(frame["handed_off_at"]).fillna(pd.to_datetime(frame["exit_at"]))
     names = rule_for_dates(judged_at, rules)
-    by_name = {rule.sla_name: rule for rule in rules}
-    attempts_rule = names.map(lambda n: by_name[n].no_response_attempts if n else np.nan).astype(float)
-    days_rule = names.map(lambda n: by_name[n].not_ready_after_days if n else np.nan).astype(float)
+    # Maps from a dict, not a function: one lookup per row in C rather than a Python call.
+    attempts_rule = names.map({rule.sla_name: rule.no_response_attempts for rule in rules}).astype(float)
+    days_rule = names.map({rule.sla_name: rule.not_ready_after_days for rule in rules}).astype(float)
     exit_at = pd.to_datetime(frame["exit_at"])
     days_in_sales = (exit_at - pd.to_datetime(frame["handed_off_at"])).dt.total_seconds() / 86_400
     hand_off_unknown = frame["handed_off_at"].isna()
     first_touch = pd.to_datetime(frame["first_touch_at"]) if "first_touch_at" in frame else pd.Series(pd.NaT, index=frame.index)
     days_at_least = (exit_at - first_touch).dt.total_seconds() / 86_400
     attempts = frame["attempts_before_exit"].astype(int)
-    no_response = [f"No response after {int(k)} attempts" if k == k else "No response" for k in attempts_rule]
-    not_ready = [f"Not ready after {int(d)} days" if d == d else "Not ready" for d in days_rule]
+    no_response = _worded(attempts_rule, "No response after {} attempts", "No response")
+    not_ready = _worded(days_rule, "Not ready after {} days", "Not ready")
     not_ready_rows = (days_in_sales >= days_rule) | (hand_off_unknown & (days_at_least >= days_rule))
     reason = np.select(
         [frame["exit_kind"] == "disqualified", attempts == 0, attempts >= attempts_rule, not_ready_rows,
          hand_off_unknown],
-        [DISQUALIFIED, UNTOUCHED_HAND_BACK, np.array(no_response, dtype=object), np.array(not_ready, dtype=object),
-         HAND_OFF_UNKNOWN],
+        [DISQUALIFIED, UNTOUCHED_HAND_BACK, no_response, not_ready, HAND_OFF_UNKNOWN],
         EARLY_HAND_BACK,
     )
     later = np.select(
@@ -419,6 +418,13 @@ def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule])
     )
     return frame.assign(sla_name=names, days_in_sales=days_in_sales, reason=reason,
                         later_outcome=pd.Categorical(later, categories=LATER_OUTCOMES))
+
+
+def _worded(limits: pd.Series, wording: str, without_limit: str) -> np.ndarray:
+    """Each row's reason with its rule's whole-number limit in it (`without_limit` where no rule
+    holds), worded once per distinct limit rather than once per row."""
+    words = {limit: wording.format(int(limit)) for limit in limits.dropna().unique()}
+    return limits.map(words).fillna(without_limit).to_numpy(dtype=object)
 
 
 def hand_back_reasons(classified: pd.DataFrame) -> pd.DataFrame:

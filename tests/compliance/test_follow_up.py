@@ -302,3 +302,27 @@ def test_a_re_mqld_lead_whose_hand_off_date_is_lost_is_judged_from_its_first_tou
     assert classified["reason"].to_dict() == {
         "A": "Not ready after 30 days", "B": "Handed back, hand-off date unknown", "C": "Handed back early"}
     assert pd.isna(classified.loc["A", "days_in_sales"]) and classified.loc["C", "days_in_sales"] == pytest.approx(13.0)
+
+
+def test_each_hand_back_is_worded_with_the_limits_of_the_rule_in_force_at_its_hand_off():
+    """Two SLA versions with different recycle rules: each reason names its own version's limit, and a
+    hand-back no version covers has no limit to fail, so it is early."""
+    calendar = WorkingCalendar("UTC", dt.time(9), dt.time(17))
+    first = FollowUpRule("V1", dt.date(2026, 1, 1), dt.date(2026, 3, 31), 4, 2, 10, calendar, 3, 30)
+    second = FollowUpRule("V2", dt.date(2026, 4, 1), dt.date(2026, 6, 30), 4, 2, 10, calendar, 5, 20)
+    backs = pd.DataFrame({
+        "lead_id": ["A", "B", "C", "D", "E"], "exit_kind": "recycled",
+        "exit_at": pd.to_datetime(["2026-03-20", "2026-05-20", "2026-03-30", "2026-05-25", "2026-08-20"]),
+        # A, C under V1; B, D under V2; E after both versions
+        "handed_off_at": pd.to_datetime(["2026-03-10", "2026-05-10", "2026-02-20", "2026-05-01", "2026-07-01"]),
+        "first_touch_at": pd.to_datetime(["2026-03-11", "2026-05-11", "2026-02-21", "2026-05-02", "2026-07-02"]),
+        # A: 3 attempts meets V1's 3; B: 5 meets V2's 5 (3 would not); C: 1 attempt, 38 days >= V1's 30;
+        # D: 1 attempt, 24 days >= V2's 20; E: 9 attempts, but no rule to meet
+        "attempts_before_exit": [3, 5, 1, 1, 9],
+        "is_re_mql": False, "sql_after_exit_at": pd.NaT, "won_after_exit_at": pd.NaT,
+    })
+    classified = classify_hand_backs(backs, [first, second]).set_index("lead_id")
+    assert classified["reason"].to_dict() == {
+        "A": "No response after 3 attempts", "B": "No response after 5 attempts", "C": "Not ready after 30 days",
+        "D": "Not ready after 20 days", "E": "Handed back early"}
+    assert classified["sla_name"].tolist() == ["V1", "V2", "V1", "V2", None]
