@@ -177,7 +177,9 @@ class SparkDatabase(Database):
         works whether or not the cluster sees this machine's files."""
         import pyarrow.parquet as pq
 
-        facts = pa.concat_tables([pq.read_table(path) for path in paths], promote_options="default")
+        # One chunk: given a table whose first two chunks are empty (months without rows), Spark's
+        # Arrow reader returned no rows at all, silently.
+        facts = pa.concat_tables([pq.read_table(path) for path in paths], promote_options="default").combine_chunks()
         with self._lock:
             frame = self.spark.createDataFrame(facts)
             frame.createOrReplaceTempView(name)

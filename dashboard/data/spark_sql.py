@@ -133,6 +133,11 @@ def _rewrite(node):
         raise TranspileError(f"{node.sql(dialect='duckdb')}: use percentile_cont(q) within group (order by x)")
     if isinstance(node, exp.DateDiff):
         return _boundaries_crossed(node)
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        # `as materialized` is DuckDB's hint to compute a CTE once; Spark's parser refuses it and
+        # decides reuse itself. Set on the node, not a copy, so that its query is still rewritten.
+        node.set("materialized", None)
+        return node
     if isinstance(node, exp.Div):
         # DuckDB's division by zero is NULL; Spark's (ANSI) is an error, its try_divide NULL
         return exp.Anonymous(this="try_divide", expressions=[_rewritten(node.this), _rewritten(node.expression)])

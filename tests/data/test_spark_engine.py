@@ -191,3 +191,23 @@ def test_local_mode_shuffles_into_one_partition_per_core():
     assert [local_shuffle_partitions(master) for master in ("local", "local[2]", "local[7]")] == [1, 2, 7]
     assert local_shuffle_partitions("local[*]") == os.cpu_count()
 
+
+
+def test_facts_with_months_without_rows_are_served_to_spark_whole(tmp_path, databases):
+    """Facts months may hold no rows (traffic starting after the leads). Given a table whose first two
+    chunks were empty, Spark's Arrow reader dropped every row, so sessions read 0 on Spark."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    config = write_leads(tmp_path / "extracts", [lead("L1", "2026-03-01 08:00", "2026-03-02")])
+    _, spark = both(databases, config)
+    schema = pa.schema([("day", pa.timestamp("us")), ("channel", pa.large_string()), ("sessions", pa.int64())])
+    january, february, full = (tmp_path / f"month=2026-0{month}.parquet" for month in (1, 2, 3))
+    for empty in (january, february):
+        pq.write_table(schema.empty_table(), empty)
+    pq.write_table(pa.table({"day": [dt.datetime(2026, 3, 1), dt.datetime(2026, 3, 2)], "channel": ["paid", "seo"],
+                             "sessions": [40, 2]}, schema=schema), full)
+    spark.serve_facts("served_sessions", [january, february, full])
+    rows = spark.spark.sql("select count(*) as days, sum(sessions) as sessions, min(day) as first_day "
+                           "from served_sessions").collect()[0]
+    assert (rows["days"], rows["sessions"], rows["first_day"]) == (2, 42, dt.datetime(2026, 3, 1))

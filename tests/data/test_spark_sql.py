@@ -37,6 +37,12 @@ def test_a_descending_percentile_is_refused_rather_than_inverted_silently():
         to_spark("select percentile_cont(0.5) within group (order by days desc) from t", "example")
 
 
+def test_a_materialized_cte_is_a_plain_one_whose_query_is_still_rewritten():
+    sql = spark("with keys as materialized (select percentile_cont(0.5) within group (order by x) as m from t) "
+                "select * from keys")
+    assert "MATERIALIZED" not in sql.upper() and "PERCENTILE(x, CAST(0.5 AS DOUBLE))" in sql
+
+
 def test_date_diff_counts_boundaries_crossed_as_duckdb_does():
     assert "(UNIX_TIMESTAMP(b) - UNIX_TIMESTAMP(a))" in spark("select date_diff('second', a, b) from t")
     assert "DATEDIFF(CAST(b AS DATE), CAST(a AS DATE))" in spark("select date_diff('day', a, b) from t")
