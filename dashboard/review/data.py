@@ -210,14 +210,9 @@ def _previous_version(database: Database, sla: SlaVersion | None) -> SlaVersion 
     return database.config.sla_for(sla.start - DAY)
 
 
-def _pipeline_at(database: Database, at: dt.datetime, until: dt.datetime) -> tuple[dict[str, PipelineSlice], float]:
-    """The pipeline by stage at `at` and the revenue won by `until` from deals opened after `at`."""
-    return _pipeline_slices(database, database.query("pipeline_at", {"at": at, "until": until}))
-
-
 def _pipeline_slices(database: Database, frame: pd.DataFrame) -> tuple[dict[str, PipelineSlice], float]:
-    """One moment's rows of `pipeline_at` or `pipeline_snapshots` as its stages and the revenue
-    won by deals opened inside its window."""
+    """One moment's rows of `pipeline_snapshots` as its stages and the revenue won by deals opened
+    inside its window."""
     stages: dict[str, PipelineSlice] = {}
     new_won = 0.0
     for row in frame.itertuples():
@@ -245,7 +240,7 @@ def _forecast(database: Database, sla: SlaVersion, cutoff: dt.date, won_to_date:
     cutoff_end = dt.datetime.combine(cutoff + DAY, dt.time())
     if not database.catalog.has("deals", "created_at"):
         return forecast(won_to_date, sla.quota, elapsed, horizon, None, [], sla.currency), None
-    now, _ = _pipeline_at(database, cutoff_end, cutoff_end)
+    now = _snapshots(database, [cutoff_end], 0)[0].stages
     open_deals = sum(piece.open_deals for piece in now.values())
     start = dt.datetime.combine(earliest, dt.time()) if earliest else None
     history = _snapshots(database, snapshot_moments(cutoff_end, horizon, start), horizon)

@@ -1,9 +1,12 @@
 -- The whole company's deals by where they stood at each of several moments, and what was won in
--- the window of $horizon_days after each: pipeline_at.sql for many moments in one scan of deals.
+-- the window of $horizon_days after each: open with a proposal sent, open without one, or opened
+-- only inside the window. All the moments in one scan of deals.
 -- Grain: one row per (moment_at, pipeline_stage) that has deals; pipeline_stage is 'proposal',
---   'no_proposal' or 'not_yet_created' (opened only inside the window), as in pipeline_at.sql.
+--   'no_proposal' or 'not_yet_created'; lost_deals counts deals open at the moment and lost in the
+--   window; open_deals_without_amount those open with no amount.
 -- Parameters: $moments TIMESTAMP[] (the moments), $horizon_days INTEGER (each window's length;
---   a window runs from its moment, inclusive, to the moment plus the horizon, exclusive).
+--   a window runs from its moment, inclusive, to the moment plus the horizon, exclusive; 0 for the
+--   pipeline alone).
 -- A deal is open at a moment when it was created before it and is still open or closed later.
 -- Deals without a creation date cannot be placed in time and are left out.
 with moments as (

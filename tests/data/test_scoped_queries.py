@@ -42,7 +42,7 @@ REP_COLUMNS = {"rep_id", "owner_id", "name", "owner_name", "email"}
 START, END = dt.date(2026, 1, 1), dt.date(2026, 10, 31)
 PARAMS = {
     **date_range_params(START, END),
-    "as_of_end": dt.datetime(2026, 11, 1), "at": dt.datetime(2026, 6, 1), "until": dt.datetime(2026, 11, 1),
+    "as_of_end": dt.datetime(2026, 11, 1),
     "moments": [dt.datetime(2026, 6, 1), dt.datetime(2026, 3, 1)], "horizon_days": 92, "transition": None,
     "channel": None, "segment": None, "team": None, "stage": "mql",
     "examples": 3, "data_start": dt.datetime(2025, 1, 1), "max_gap_days": 7,
