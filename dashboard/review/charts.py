@@ -68,8 +68,11 @@ def cumulative_figure(review) -> go.Figure:
                      annotation_text=f"quota {formatting.money(att.period_quota, att.currency)}",
                      annotation_position="top left")
     start = max(review.month, att.period_start)
+    # A label drawn rightwards from a band in the period's last month runs off the plot: it then
+    # hangs leftwards from the band's right edge.
+    side = "right" if (att.period_end - start).days < 31 else "left"
     figure.add_vrect(x0=start, x1=review.cutoff + DAY, fillcolor=MONTH_SHADE, line_width=0,
-                     annotation_text=f"{review.month:%B}", annotation_position="top left")
+                     annotation_text=f"{review.month:%B}", annotation_position=f"top {side}")
     figure.update_layout(
         title=f"{att.sla_name}: cumulative won revenue against the goal", height=380, margin=MARGIN,
         yaxis={"tickprefix": prefix, "tickformat": "~s", "rangemode": "tozero", "title": None},

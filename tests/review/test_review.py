@@ -133,6 +133,21 @@ def test_cumulative_won_revenue_adds_up_to_won_to_date(reset_company):  # noqa: 
     assert r.goal["cumulative_goal"].iloc[-1] == pytest.approx(350_000)
 
 
+def test_the_review_months_label_stays_inside_the_chart_in_the_periods_last_month(reset_company):  # noqa: F811
+    import dataclasses
+
+    from dashboard.review.charts import cumulative_figure
+
+    def label_side(r):
+        (band,) = [a for a in cumulative_figure(r).layout.annotations if a.text == "March"]
+        return band.xanchor
+
+    march = review.monthly_review(reset_company, D(2026, 3, 1))
+    assert label_side(march) == "left"  # March 16 to the period's end on June 30: room to the right
+    ending = dataclasses.replace(march.attainment, period_end=D(2026, 3, 31))
+    assert label_side(dataclasses.replace(march, attainment=ending)) == "right"
+
+
 def test_every_drill_down_lists_as_many_records_as_the_count_it_opens(reset_company):  # noqa: F811
     r = review.monthly_review(reset_company, D(2026, 3, 1))
     choices = review.drill_choices(r)
