@@ -270,6 +270,10 @@ class Database:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._connection.cursor()
 
+    def forget_results(self) -> None:
+        """Drop query results the engine keeps between calls. DuckDB keeps none (its queries are
+        fast enough to run again); the Spark engine keeps aggregates per data version."""
+
     def close(self) -> None:
         self._connection.close()
 

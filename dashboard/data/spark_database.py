@@ -53,6 +53,10 @@ LOCAL_CONF = {
     # not ./spark-warehouse: the app must not write beside the user's files (engine.conf may name one)
     "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "sla-dashboard-spark-warehouse"),
 }
+# In local mode the driver's heap is all Spark has: its default of 1g ran out on data health's id
+# checks at 1M leads. A quarter of this machine's memory leaves the rest to the app and DuckDB.
+LOCAL_DRIVER_MEMORY_SHARE = 0.25
+OUT_OF_MEMORY = ("OutOfMemoryError", "Java heap space")
 INSTALL_HINT = "pip install -r requirements-spark.txt"
 # Results kept per data version: a warm query costs Spark tenths of a second (DuckDB
 # milliseconds), and the pages ask for the same aggregates again and again (the funnel counts of
@@ -84,7 +88,7 @@ def spark_session(engine: EngineConfig):
                             f"({first_line(error)}); check the address and that the server runs", check="engine") from None
         return session
     cores = str(local_shuffle_partitions(engine.master))
-    local = {**LOCAL_CONF, "spark.default.parallelism": cores}
+    local = {**LOCAL_CONF, "spark.default.parallelism": cores, "spark.driver.memory": local_driver_memory()}
     settings = {"spark.sql.shuffle.partitions": cores, **settings}  # engine.conf may say otherwise
     with _LOCAL_LOCK:
         builder = SparkSession.builder.master(engine.master).appName("sla-dashboard")
@@ -99,6 +103,26 @@ def spark_session(engine: EngineConfig):
     for key, value in settings.items():
         session.conf.set(key, value)
     return session
+
+
+def local_driver_memory(physical_bytes: int | None = None) -> str:
+    """The driver heap for local mode, in whole gigabytes: a share of physical memory, 1g to 32g."""
+    if physical_bytes is None:
+        try:
+            physical_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):  # not a POSIX system: Spark's own default
+            return "1g"
+    gigabytes = int(physical_bytes * LOCAL_DRIVER_MEMORY_SHARE // 2**30)
+    return f"{min(max(gigabytes, 1), 32)}g"
+
+
+def out_of_memory_message(name: str, error: BaseException, driver_memory: str | None) -> str | None:
+    """What to do when Spark ran out of memory on a query, or None for any other failure."""
+    if not any(marker in str(error) for marker in OUT_OF_MEMORY):
+        return None
+    now = f" (now {driver_memory})" if driver_memory else ""
+    return (f"Spark ran out of memory running {name} (Java heap space). In local mode give it more with "
+            f'[engine] conf = {{ "spark.driver.memory" = "8g" }}{now}; on a cluster raise its executors\' memory.')
 
 
 def local_shuffle_partitions(master: str) -> int:
@@ -149,14 +173,14 @@ class SparkDatabase(Database):
                 digest.update(f"{name}|{source.table}|{'|'.join(files)}\n".encode())
         return "spark-" + digest.hexdigest()[:16]
 
-    def _forget_results(self) -> None:
+    def forget_results(self) -> None:
         """Drop the kept results: a view they read was replaced (new data, facts, a table left out)."""
         with self._results_lock:
             self._results.clear()
             self._generation += 1  # a query that started before stores nothing
 
     def _build_models(self, kept: bool = False) -> None:  # Spark caches its own models: nothing is kept on disk
-        self._forget_results()
+        self.forget_results()
         for table in self._cached:
             self.spark.catalog.uncacheTable(table)
         self._cached = []
@@ -186,11 +210,11 @@ class SparkDatabase(Database):
             self.spark.catalog.cacheTable(name)
             if name not in self._cached:
                 self._cached.append(name)
-            self._forget_results()
+            self.forget_results()
 
     def view_over_files(self, name: str, table: str, files: list[Path]) -> None:
         super().view_over_files(name, table, files)
-        self._forget_results()
+        self.forget_results()
 
     def _read_error(self, table: str) -> Exception | None:
         from pyspark.sql import functions as F
@@ -212,10 +236,16 @@ class SparkDatabase(Database):
                 self._results.move_to_end(key)
                 return kept.copy()
         (statement,) = spark_statements(name)
-        frame = self.spark.sql(statement.sql, args=bound or None)
-        if limit is not None:
-            frame = frame.limit(limit)
-        result = arrow_to_pandas(as_duckdb_types(frame.toArrow()))
+        try:
+            frame = self.spark.sql(statement.sql, args=bound or None)
+            if limit is not None:
+                frame = frame.limit(limit)
+            result = arrow_to_pandas(as_duckdb_types(frame.toArrow()))
+        except self._views.errors as error:
+            message = out_of_memory_message(name, error, self._driver_memory())
+            if message:
+                raise DataError(message, check="engine") from None
+            raise
         if len(result) <= RESULT_CACHE_MAX_ROWS:
             with self._results_lock:
                 if key[0] != self._generation:
@@ -224,6 +254,12 @@ class SparkDatabase(Database):
                 while len(self._results) > RESULT_CACHE_ENTRIES:
                     self._results.popitem(last=False)
         return result
+
+    def _driver_memory(self) -> str | None:
+        try:
+            return self.spark.conf.get("spark.driver.memory", None)
+        except self._views.errors:
+            return None
 
     def scope_schema(self, scope) -> str:
         raise DataError("Sign-in roles scope the data on the DuckDB engine only: a scoped viewer cannot be served "

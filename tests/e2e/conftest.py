@@ -70,13 +70,13 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 60) -> 
 
 
 @contextmanager
-def streamlit_server(config_path: Path, log: Path) -> Iterator[str]:
+def streamlit_server(config_path: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run` of the app on a free port of 127.0.0.1 with `config_path` as $SLA_CONFIG."""
     port = free_port()
     # The browser tests prove what viewers see, not how fast: ten first runs at once on a loaded 2-core
     # machine outlast the 120 s run limit (each then stops with its "took too long" note and no numbers).
     # The limit itself is tested in tests/core/test_run_bound.py.
-    env = {**os.environ, "SLA_CONFIG": str(config_path), "SLA_RUN_TIME_LIMIT_S": "900"}
+    env = {**os.environ, "SLA_CONFIG": str(config_path), "SLA_RUN_TIME_LIMIT_S": "900", **(extra_env or {})}
     command = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
                "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]

@@ -11,22 +11,33 @@ from playwright.sync_api import Page, expect
 ERROR_ELEMENTS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 
-def open_app(page: Page, url: str, query: str = "", path: str = "funnel") -> None:
+def open_app(page: Page, url: str, query: str = "", path: str = "funnel", timeout_ms: int = 60_000) -> None:
     """Open a page (the funnel by default; the monthly review is the app's first page)."""
     page.goto(url + "/" + path + (("?" + query) if query else ""))
-    wait_until_idle(page)
+    wait_until_idle(page, timeout_ms)
 
 
-def wait_until_idle(page: Page) -> None:
+def wait_until_idle(page: Page, timeout_ms: int = 60_000) -> None:
     """Streamlit shows a status widget while a script runs; numbers are final once it is gone."""
-    page.wait_for_selector("[data-testid='stMetric'], [data-testid='stAlert']", timeout=60_000)
+    page.wait_for_selector("[data-testid='stMetric'], [data-testid='stAlert']", timeout=timeout_ms)
     page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout_ms)
 
 
 def metric_locator(page: Page, label: str):
     card = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
     return card.first.get_by_test_id("stMetricValue")
+
+
+def metric_values(page: Page) -> dict[str, str]:
+    """Every metric card on the page, label to value, in page order (a label seen twice keeps its first)."""
+    cards = page.get_by_test_id("stMetric")
+    values: dict[str, str] = {}
+    for index in range(cards.count()):
+        card = cards.nth(index)
+        values.setdefault(card.get_by_test_id("stMetricLabel").inner_text().strip(),
+                          card.get_by_test_id("stMetricValue").inner_text().strip())
+    return values
 
 
 def metric_value(page: Page, label: str) -> str:

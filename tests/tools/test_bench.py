@@ -50,3 +50,24 @@ def test_a_data_set_written_with_another_file_layout_is_generated_again(tmp_path
     marker = folder / "complete.json"
     marker.write_text(json.dumps({**json.loads(marker.read_text()), "row_group_size": 1_000_000}))
     assert ensure_data(tmp_path, 3000, 7)[1] is not None
+
+
+
+def test_a_missing_config_is_named_before_any_data_is_generated(tmp_path, capsys):
+    code = main(["bench", "--leads", "2000", "--data-dir", str(tmp_path / "bench"),
+                 "--config", str(tmp_path / "no_such_config.toml")])
+    assert code == 2
+    assert "no_such_config.toml: no such file" in capsys.readouterr().err
+    assert not (tmp_path / "bench").exists()
+
+
+def test_a_size_whose_run_fails_is_named_with_what_that_run_wrote(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SLA_CONFIG", "")
+    broken = tmp_path / "broken_sla_config.toml"
+    broken.write_text('[data]\nfolder = "data"\n', encoding="utf-8")
+    code = main(["bench", "--leads", "2000,3000", "--repeat", "1", "--data-dir", str(tmp_path),
+                 "--config", str(broken), "--json"])
+    printed = capsys.readouterr()
+    assert code == 1 and printed.out == ""
+    assert "the duckdb run at 2,000 leads stopped with exit code 2" in printed.err
+    assert "no SLA version; add at least one [[sla]] block" in printed.err.split("the last lines it wrote:")[1]
