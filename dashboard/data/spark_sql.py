@@ -8,6 +8,9 @@ rewrites where the plain rendering would run but give different numbers.
   a fraction of a second, so both are written as differences of truncated values.
 - A literal such as `86400.0` is a decimal on Spark (decimal arithmetic, other digits) and is
   read as a double here, which is what DuckDB computes with once it divides.
+- `avg(x)` of a decimal (amounts are `DECIMAL(18,2)`) is a decimal of scale 6 on Spark and a
+  double on DuckDB: on a real CRM export the average deal size came back as 2214.428571 instead
+  of 2214.4285714285716. It is written as the exact sum, as a double, over the count.
 - A model `create or replace view` becomes a temporary view (a permanent one cannot read the
   temporary contract views), `create or replace table` a cached temporary table.
 
@@ -138,6 +141,12 @@ def _rewrite(node):
         # decides reuse itself. Set on the node, not a copy, so that its query is still rewritten.
         node.set("materialized", None)
         return node
+    if isinstance(node, exp.Avg):
+        value = _rewritten(node.this)
+        if isinstance(node.parent, exp.Window):  # a window's function must stay one call
+            return exp.Avg(this=_double(value))
+        return exp.Anonymous(this="try_divide", expressions=[
+            _double(exp.Sum(this=value)), exp.Count(this=value.copy())])
     if isinstance(node, exp.Div):
         # DuckDB's division by zero is NULL; Spark's (ANSI) is an error, its try_divide NULL
         return exp.Anonymous(this="try_divide", expressions=[_rewritten(node.this), _rewritten(node.expression)])

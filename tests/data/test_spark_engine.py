@@ -73,6 +73,18 @@ def test_medians_interpolate_exactly_as_duckdb_does_not_approximately(tmp_path, 
         assert (row["records"], row["median_days"], row["p75_days"]) == (4, 2.5, 4.75), database.engine
 
 
+def test_an_average_deal_size_keeps_every_digit_duckdb_gives(tmp_path, databases):
+    folder = tmp_path / "data"
+    config = write_leads(folder, [lead("L1", "2026-03-02 09:00:00", None)])
+    write_table(folder, "deals", [
+        {"deal_id": f"D{n}", "lead_id": "L1", "owner_id": "R1", "created_at": "2026-03-03", "closed_at": "2026-03-20",
+         "status": "won", "amount": amount} for n, amount in enumerate((10.00, 10.00, 10.01))])
+    duckdb, spark = both(databases, config)
+    # 30.01 / 3 as a double; Spark's decimal average stops at six places, 10.003333
+    assert metrics.revenue_summary(duckdb, *MARCH).avg_deal_size == 30.01 / 3
+    assert metrics.revenue_summary(spark, *MARCH).avg_deal_size == 30.01 / 3
+
+
 def test_seconds_between_sub_second_timestamps_count_boundaries_crossed(tmp_path, databases):
     # 00:00:00.900 -> 00:00:01.100 crosses one second boundary: 1 s = 1 / 86400 days on both engines
     # (Spark's own datediff(SECOND, ...) counts whole seconds elapsed: 0)

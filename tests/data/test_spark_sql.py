@@ -60,6 +60,13 @@ def test_a_decimal_literal_is_a_double_and_division_by_zero_is_null():
     assert sql == "SELECT TRY_DIVIDE((UNIX_TIMESTAMP(b) - UNIX_TIMESTAMP(a)), CAST(86400.0 AS DOUBLE)) AS days FROM t"
 
 
+def test_an_average_is_the_exact_sum_as_a_double_over_the_count_not_a_six_place_decimal():
+    assert spark("select avg(case when won then amount end) as avg_deal_size from t") == (
+        "SELECT TRY_DIVIDE(CAST(SUM(CASE WHEN won THEN amount END) AS DOUBLE), COUNT(CASE WHEN won THEN amount END))"
+        " AS avg_deal_size FROM t")
+    assert "AVG(CAST(amount AS DOUBLE)) OVER (PARTITION BY team)" in spark("select avg(amount) over (partition by team) from t")
+
+
 def test_parameters_stay_bound():
     sql = spark("select * from leads where created_at >= $start and ($channel is null or channel = $channel)")
     assert ":start" in sql and ":channel" in sql and "$" not in sql
