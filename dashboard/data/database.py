@@ -23,6 +23,7 @@ from dashboard.core.cache_folder import cache_folder
 from dashboard.core.config import Config
 from dashboard.core import run_bound
 from dashboard.core.parallel import Foreground
+from dashboard.data import kept_results
 from dashboard.data.catalog import Catalog
 from dashboard.data.files import data_version
 from dashboard.data.models import build_models
@@ -258,12 +259,19 @@ class Database:
         finally:
             cursor.close()
 
+    def query_kept(self, name: str, params: dict | None = None) -> pd.DataFrame:
+        """`query(name, params)` run once per data version and kept in the cache folder
+        (kept_results.py), so a restart or another process reads it: for whole-table work with a
+        small answer, such as the data health checks."""
+        params = params or {}
+        return kept_results.kept(self, name, params, lambda: self.query(name, params))
+
     def query_once(self, name: str) -> pd.DataFrame:
         """A query without parameters, run once per data version: the as-of date and the filter
         values are asked for by every page, and each ask scans every table."""
         result = self._remembered.get(name)
         if result is None:
-            result = self.query(name)
+            result = self.query_kept(name)
             self._remembered[name] = result
         return result.copy()
 

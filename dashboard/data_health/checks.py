@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from dashboard.core.config import AcceptedFinding, Config, ConfigError, Team, load_config
 from dashboard.core.contract import DEAL_STATUSES, TABLES
-from dashboard.data import Database, Problem, files_for, new_database
+from dashboard.data import Database, Problem, files_for, kept_results, new_database
 
 ERROR, WARNING = "error", "warning"
 ACCEPTED = "accepted"  # a finding the config accepts, with its reason: neither error nor warning
@@ -255,14 +255,14 @@ def config_findings(error: ConfigError) -> list[Finding]:
 
 def validate(database: Database) -> ValidationReport:
     """Every check on the extracts of `database`; the data work of the Data health page."""
-    unreadable = database.unreadable_tables()
+    unreadable = unreadable_tables(database)
     if unreadable:  # damaged data behind a readable footer: out of use, so pages do not fail on it
         database.leave_out(unreadable)
     config, catalog = database.config, database.catalog
     findings: list[Finding] = [finding_from_problem(problem) for problem in catalog.problems]
     findings += schema_findings(config)
 
-    runs = database.query("validate_activity_runs", {"max_gap_days": MAX_GAP_DAYS})
+    runs = database.query_kept("validate_activity_runs", {"max_gap_days": MAX_GAP_DAYS})
     span = main_span(runs)
     as_of = config.data.as_of or (span[1] if span else None)
     as_of_source = None if as_of is None else "config" if config.data.as_of else "data"
@@ -270,31 +270,31 @@ def validate(database: Database) -> ValidationReport:
     as_of_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
     data_start = dt.datetime.combine(span[0], dt.time()) if span else dt.datetime(1, 1, 1)
 
-    profile = database.query("validate_table_profile", {"data_start": data_start, "as_of_end": as_of_end})
+    profile = database.query_kept("validate_table_profile", {"data_start": data_start, "as_of_end": as_of_end})
     tables = table_health(profile, config, catalog.tracked_tables, as_of)
     findings += empty_table_findings(tables, config)
     findings += stale_table_findings(tables, as_of)
 
     examples = {"examples": EXAMPLES}
-    findings += findings_from_rows(database.query("validate_missing_values", {
+    findings += findings_from_rows(database.query_kept("validate_missing_values", {
         **examples, "leads_dated": catalog.has("leads", "created_at")}), config)
-    findings += findings_from_rows(database.query("validate_ids_and_order", {
+    findings += findings_from_rows(database.query_kept("validate_ids_and_order", {
         **examples, "leads_tracked": catalog.has("leads"), "reps_tracked": catalog.has("reps"),
     }), config)
     if span:
-        findings += findings_from_rows(database.query("validate_dates_outside_data", {
+        findings += findings_from_rows(database.query_kept("validate_dates_outside_data", {
             **examples, "data_start": data_start, "as_of_end": as_of_end,
         }), config, as_of=as_of, as_of_source=as_of_source, span=span)
     amount_tracked = catalog.has("deals", "amount") and "amount" not in catalog.constant_columns.get("deals", set())
-    findings += findings_from_rows(database.query("validate_won_amounts", {**examples, "amount_tracked": amount_tracked}),
+    findings += findings_from_rows(database.query_kept("validate_won_amounts", {**examples, "amount_tracked": amount_tracked}),
                                    config)
-    values = database.query("validate_column_values")
+    values = database.query_kept("validate_column_values")
     findings += status_findings(values, config)
     findings += channel_findings(values, config, catalog.has("leads", "channel"), catalog.has("traffic"))
     if catalog.has("reps", "team"):
-        findings += rep_team_findings(database.query("validate_reps"), config.teams)
+        findings += rep_team_findings(database.query_kept("validate_reps"), config.teams)
 
-    monthly = (database.query("validate_monthly_rows", {"data_start": data_start, "as_of_end": as_of_end})
+    monthly = (database.query_kept("validate_monthly_rows", {"data_start": data_start, "as_of_end": as_of_end})
                if span else None)
     findings = accepted(findings, config.data.accepted_findings)
     return ValidationReport(
@@ -308,6 +308,19 @@ def validate(database: Database) -> ValidationReport:
         monthly_rows=monthly if monthly is not None else _no_monthly_rows(),
         checks_run=checks_run(config, catalog),
     )
+
+
+def unreadable_tables(database: Database) -> list[Problem]:
+    """The tables whose every value cannot be read back. Reading every column of every table takes
+    seconds at ten million leads, so the answer is kept per data version like the checks' results."""
+    def read_every_table() -> pd.DataFrame:
+        problems = database.unreadable_tables()
+        return pd.DataFrame({"table_name": [problem.table for problem in problems],
+                             "message": [problem.message for problem in problems]}, dtype="str")
+
+    found = kept_results.kept(database, "unreadable_tables", {}, read_every_table,
+                              source="Database.unreadable_tables, version 1")
+    return [Problem(row.table_name, row.message, check="unreadable") for row in found.itertuples()]
 
 
 STRUCTURE_CHECKS = ("config", "data_folder_missing", "file_missing", "outside_folder", "unreadable",

@@ -94,7 +94,7 @@ class PageWork:
     name: str
     run: Callable[[], object]
     # False for work the app does once per data version outside the page (the data health
-    # checks run in the background and keep their report): it has no warm figure.
+    # checks run in the background and keep their results): it has no warm figure.
     has_warm_render: bool = True
 
 
@@ -123,18 +123,24 @@ def page_workloads(selection) -> list[PageWork]:
         PageWork("follow_up_compliance", lambda: compliance_cache.compliance_page(selection)),
         PageWork("planner", lambda: planner_cache.planner_inputs(selection, DEFAULT_TRAILING_MONTHS)),
         PageWork("scoring_lab", lab),
-        PageWork("data_health", lambda: _validation(selection), has_warm_render=False),
+        PageWork("data_health", lambda: _validation(selection, first_run=True), has_warm_render=False),
+        PageWork("data_health_kept", lambda: _validation(selection, first_run=False), has_warm_render=False),
     ]
     if sales_team:
         works.insert(2, PageWork("team_kpis", lambda: team_cache.team_page(selection, sales_team)))
     return works
 
 
-def _validation(selection):
-    from dashboard.data import database_for
+def _validation(selection, first_run: bool):
+    """Every data health check: `first_run`, the first for this data version (nothing kept in the
+    cache folder); otherwise as after a restart, from the results the first run kept."""
+    from dashboard.data import database_for, kept_results
     from dashboard.data_health.checks import validate
 
-    return validate(database_for(selection.config))
+    database = database_for(selection.config)
+    if first_run:
+        kept_results.forget(database)
+    return validate(database)
 
 
 def lab_key_and_rules(selection):
