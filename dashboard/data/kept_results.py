@@ -67,7 +67,10 @@ def result_path(database, name: str, params: dict, source: str | None = None) ->
 
 def kept(database, name: str, params: dict, run: Callable[[], pd.DataFrame], source: str | None = None) -> pd.DataFrame:
     """The kept result of `name` with `params`, or `run()`'s, kept for next time. The cache folder
-    is a convenience: when it cannot be read or written the query's own result is returned."""
+    is a convenience: when it cannot be read or written the query's own result is returned. With
+    `[cache] facts = false` nothing derived is kept: every answer comes from the extracts."""
+    if not database.config.cache.facts:
+        return run()
     try:
         path = result_path(database, name, params, source)
     except (OSError, ValueError):

@@ -205,3 +205,13 @@ def test_a_damaged_extract_is_still_reported_after_a_restart_without_reading_it_
 
     assert unreadable == again == ["touches"]
     assert "unreadable_tables" in first.asked and "unreadable_tables" not in restarted.asked
+
+
+def test_with_the_facts_off_nothing_is_kept(config):
+    off = dataclasses.replace(config, cache=dataclasses.replace(config.cache, facts=False))
+    database = CountingDatabase(off)
+    database.query_kept("validate_reps")
+    database.query_kept("validate_reps")
+    database.close()
+    assert database.asked == ["validate_reps"] * 2
+    assert kept_files(off, "validate_reps") == []
