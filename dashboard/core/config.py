@@ -245,6 +245,9 @@ class EngineConfig:
     remote: str | None = None  # "sc://host:15002"; SPARK_REMOTE is used when this is not set
     master: str = "local[2]"
     conf: tuple[tuple[str, str], ...] = ()  # Spark session settings, e.g. spark.sql.shuffle.partitions
+    # DuckDB's memory cap ("1GB"): past it, large joins and groupings spill to the cache folder
+    # instead of growing the process. None: DuckDB's default, 80 % of physical memory.
+    memory_limit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -482,7 +485,7 @@ def parse_config(raw: dict, path: Path) -> Config:
 
 
 def _read_engine(reader: _Reader, raw: Any, data: DataConfig) -> EngineConfig:
-    section = reader.table(raw, "engine", ("kind", "remote", "master", "conf"))
+    section = reader.table(raw, "engine", ("kind", "remote", "master", "conf", "memory_limit"))
     kind = reader.value(section, "engine", "kind", str, default="duckdb",
                         check=lambda v: None if v in ENGINE_KINDS else f"must be one of {', '.join(ENGINE_KINDS)}")
     remote = reader.value(section, "engine", "remote", str, default=None,
@@ -490,10 +493,14 @@ def _read_engine(reader: _Reader, raw: Any, data: DataConfig) -> EngineConfig:
     master = reader.value(section, "engine", "master", str, default="local[2]",
                           check=lambda v: None if v.startswith("local") else
                           "must be local, local[N] or local[*]; reach a cluster with engine.remote (Spark Connect)")
+    memory_limit = reader.value(section, "engine", "memory_limit", str, default=None, check=_memory_size_problem)
     conf = reader.table(section.get("conf"), "engine.conf", tuple(section.get("conf") or ()))
     for key, value in conf.items():
         if not key.startswith("spark.") or not isinstance(value, (str, int, float, bool)):
             reader.problem(f"engine.conf.{key}", f"must be a Spark setting (spark.*) with a text or number value, got {value!r}")
+    if kind == "spark" and "memory_limit" in section:
+        reader.problem("engine.memory_limit", 'applies to DuckDB only; give Spark its memory with '
+                                              'engine.conf, e.g. { "spark.driver.memory" = "8g" }')
     if kind != "spark":
         for key in ("remote", "master", "conf"):
             if key in section:
@@ -505,7 +512,24 @@ def _read_engine(reader: _Reader, raw: Any, data: DataConfig) -> EngineConfig:
     return EngineConfig(
         kind=kind or "duckdb", remote=remote, master=master or "local[2]",
         conf=tuple(sorted((key, str(value).lower() if isinstance(value, bool) else str(value)) for key, value in conf.items())),
+        memory_limit=memory_limit if kind != "spark" else None,
     )
+
+
+MEMORY_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(MB|GB|TB|MiB|GiB|TiB)")
+SMALLEST_MEMORY_LIMIT_MB = 256  # below it DuckDB cannot hold a query's working set at any size
+
+
+def _memory_size_problem(value: str) -> str | None:
+    match = MEMORY_SIZE.fullmatch(value.strip())
+    if match is None:
+        return 'must be a size such as "1GB" or "512MB" (MB, GB, TB, MiB, GiB or TiB)'
+    number, unit = float(match.group(1)), match.group(2)
+    megabytes = number * {"MB": 1, "GB": 1000, "TB": 1_000_000, "MiB": 1.048576, "GiB": 1073.741824,
+                          "TiB": 1_099_511.627776}[unit]
+    if megabytes < SMALLEST_MEMORY_LIMIT_MB:
+        return f"must be at least {SMALLEST_MEMORY_LIMIT_MB}MB: smaller, a query at any size would fail for memory"
+    return None
 
 
 def _read_cache(reader: _Reader, raw: Any, config_dir: Path, data_folder: Path) -> CacheConfig:

@@ -59,8 +59,11 @@ class Database:
         settings: dict[str, object] = {"preserve_insertion_order": False}
         if threads:
             settings["threads"] = threads
+        memory_limit = memory_limit or self.config.engine.memory_limit
         if memory_limit:
             settings["memory_limit"] = memory_limit
+            # what does not fit spills here, beside the facts, never among the extracts
+            settings["temp_directory"] = str(cache_folder(self.config) / "duckdb-spill")
         connection = duckdb.connect(":memory:", config=settings)
         connection.execute("SET TimeZone = 'UTC'")
         # and the cache folder, where the facts built from the extracts are kept (data/facts.py)

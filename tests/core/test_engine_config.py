@@ -60,3 +60,19 @@ def test_a_table_with_both_a_path_and_a_catalog_table_is_refused(tmp_path):
                           '[data.tables.leads]\npath = "leads.parquet"\ntable = "crm.leads"')
     problems = problems_for(tmp_path, text + '\n[engine]\nkind = "spark"\n')
     assert any(p.startswith("data.tables.leads.table:") and "not both" in p for p in problems), problems
+
+
+def test_a_duckdb_memory_limit_is_kept_as_written(tmp_path):
+    config = load(tmp_path, SAMPLE + '\n[engine]\nmemory_limit = "1GB"\n')
+    assert config.engine == EngineConfig(kind="duckdb", memory_limit="1GB")
+
+
+@pytest.mark.parametrize("engine, says", [
+    ('memory_limit = "lots"', 'must be a size such as "1GB"'),
+    ('memory_limit = "1 GB per query"', 'must be a size such as "1GB"'),
+    ('memory_limit = "100MB"', "must be at least 256MB"),
+    ('kind = "spark"\nmemory_limit = "4GB"', '"spark.driver.memory"'),
+])
+def test_a_bad_memory_limit_is_reported_by_its_key(tmp_path, engine, says):
+    problems = problems_for(tmp_path, SAMPLE + f"\n[engine]\n{engine}\n")
+    assert any(problem.startswith("engine.memory_limit:") and says in problem for problem in problems), problems
