@@ -40,7 +40,7 @@ QUERIES = sorted(query_files())
 # What the pages ask for through their caches (bench.page_workloads) and what they and the
 # commands call directly on a database (test_scoped_queries._page_workloads).
 CACHED_PAGES = ("monthly_review", "funnel", "team_kpis", "follow_up_compliance", "planner", "scoring_lab",
-                "data_health")
+                "data_health", "data_health_kept")
 DIRECT_WORK = ("funnel", "journey", "team_kpis", "compliance", "planner", "scoring_lab", "sla_versions",
                "drilldowns")
 
@@ -92,7 +92,7 @@ def comparable(page: str, result):
     if page == "scoring_lab":
         scores, histogram = result
         return sorted(np.asarray(scores).tolist()), histogram
-    if page == "data_health":
+    if page.startswith("data_health"):  # the first run, and the run from the results it kept
         return dataclasses.replace(result, config_path=Path(result.config_path).name)
     return result
 
