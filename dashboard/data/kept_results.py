@@ -100,7 +100,9 @@ def _write(result: pd.DataFrame, path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def forget(database) -> None:
-    """Delete every kept result of this database's cache folder (the bench's first-run figures)."""
-    for path in (cache_folder(database.config) / FOLDER).glob("*.parquet"):
-        path.unlink(missing_ok=True)
+def forget(database, names: tuple[str, ...]) -> None:
+    """Delete the kept results of these queries (the bench's first-run figures for data health),
+    leaving the others, such as the as-of date a restarted server reads, in place."""
+    for name in names:
+        for path in (cache_folder(database.config) / FOLDER).glob(f"{name}-*.parquet"):
+            path.unlink(missing_ok=True)

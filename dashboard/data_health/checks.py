@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from dashboard.core.config import AcceptedFinding, Config, ConfigError, Team, load_config
 from dashboard.core.contract import DEAL_STATUSES, TABLES
 from dashboard.data import Database, Problem, files_for, kept_results, new_database
+from dashboard.data.sql import query_files
 
 ERROR, WARNING = "error", "warning"
 ACCEPTED = "accepted"  # a finding the config accepts, with its reason: neither error nor warning
@@ -308,6 +309,11 @@ def validate(database: Database) -> ValidationReport:
         monthly_rows=monthly if monthly is not None else _no_monthly_rows(),
         checks_run=checks_run(config, catalog),
     )
+
+
+def kept_result_names() -> tuple[str, ...]:
+    """What the checks keep in the cache folder: each data health query's result and the read check's."""
+    return ("unreadable_tables", *sorted(name for name, path in query_files().items() if path.parent.name == "data_health"))
 
 
 def unreadable_tables(database: Database) -> list[Problem]:

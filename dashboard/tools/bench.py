@@ -135,11 +135,11 @@ def _validation(selection, first_run: bool):
     """Every data health check: `first_run`, the first for this data version (nothing kept in the
     cache folder); otherwise as after a restart, from the results the first run kept."""
     from dashboard.data import database_for, kept_results
-    from dashboard.data_health.checks import validate
+    from dashboard.data_health.checks import kept_result_names, validate
 
     database = database_for(selection.config)
     if first_run:
-        kept_results.forget(database)
+        kept_results.forget(database, kept_result_names())
     return validate(database)
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.core.config import load_config
 from dashboard.data import Database, kept_results
-from dashboard.data_health.checks import validate
+from dashboard.data_health.checks import kept_result_names, validate
 from dashboard.tools.generate import generate
 from tests.companies.builders import write_config, write_table
 from tests.companies.faults import FAULTS, build
@@ -215,3 +215,14 @@ def test_with_the_facts_off_nothing_is_kept(config):
     database.close()
     assert database.asked == ["validate_reps"] * 2
     assert kept_files(off, "validate_reps") == []
+
+
+def test_forgetting_data_healths_results_keeps_the_as_of_date_a_restart_reads(config):
+    database = Database(config)
+    database.query_once("data_as_of")
+    validate(database)
+    kept_results.forget(database, kept_result_names())
+    database.close()
+    assert kept_files(config, "data_as_of")
+    assert not kept_files(config, "validate_ids_and_order") and not kept_files(config, "unreadable_tables")
+    assert {"unreadable_tables", "validate_ids_and_order", "validate_monthly_rows"} <= set(kept_result_names())
