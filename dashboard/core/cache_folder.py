@@ -10,7 +10,11 @@ The config loader refuses a folder inside the data folder: the app never writes 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 ENVIRONMENT_VARIABLE = "SLA_CACHE_FOLDER"
 
@@ -36,3 +40,16 @@ def cache_path(config, *parts: str) -> Path:
     path = cache_folder(config).joinpath(*parts)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def partial_path(path: Path) -> Path:
+    """Where a cache file is written before it is renamed to `path`: one per process and thread,
+    so two writers never share it and a reader never sees half a file."""
+    return path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+
+
+def write_parquet_atomically(table: pa.Table, path: Path, **options) -> None:
+    """`table` as the parquet file `path`, which appears whole or not at all."""
+    partial = partial_path(path)
+    pq.write_table(table, partial, **options)
+    os.replace(partial, path)

@@ -28,7 +28,6 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-import os
 import threading
 import weakref
 from contextlib import contextmanager
@@ -37,9 +36,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from dashboard.core.cache_folder import cache_folder
+from dashboard.core.cache_folder import cache_folder, write_parquet_atomically
 from dashboard.data.database import Database
 from dashboard.data.files import files_for
 from dashboard.data.problems import DataError
@@ -137,9 +135,7 @@ def _month_file(folder: Path, month: dt.date) -> Path:
 
 
 def _write_atomically(table: pa.Table, path: Path) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-    pq.write_table(table, partial, compression="zstd", row_group_size=131_072)
-    os.replace(partial, path)
+    write_parquet_atomically(table, path, compression="zstd", row_group_size=131_072)
 
 
 @contextmanager

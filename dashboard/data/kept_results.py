@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -26,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.core.cache_folder import cache_folder
+from dashboard.core.cache_folder import cache_folder, write_parquet_atomically
 from dashboard.data.sql import QUERIES_DIR, load_query
 
 FORMAT_VERSION = 1  # part of every key: bump it when the views change what a query reads
@@ -91,9 +89,7 @@ def kept(database, name: str, params: dict, run: Callable[[], pd.DataFrame], sou
 
 def _write(result: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-    pq.write_table(pa.Table.from_pandas(result, preserve_index=False), partial)
-    os.replace(partial, path)
+    write_parquet_atomically(pa.Table.from_pandas(result, preserve_index=False), path)
     name = path.name.rsplit("-", 1)[0]
     older = sorted(path.parent.glob(f"{name}-*.parquet"), key=lambda other: other.stat().st_mtime_ns, reverse=True)
     for stale in older[KEPT_PER_QUERY:]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import threading
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 
+from dashboard.core.cache_folder import partial_path
 from dashboard.data.sql import model_files
 
 _TABLE_MODEL = re.compile(r"^\s*create\s+or\s+replace\s+table\s+(\w+)\s+as\b", re.IGNORECASE | re.MULTILINE)
@@ -51,7 +51,7 @@ def build_models(connection: duckdb.DuckDBPyConnection, keep_in: Path | None = N
 
 
 def _keep(connection: duckdb.DuckDBPyConnection, name: str, kept: Path) -> None:
-    partial = kept.with_name(f"{kept.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    partial = partial_path(kept)
     cursor = connection.cursor()
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
