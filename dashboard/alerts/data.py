@@ -12,7 +12,7 @@ from dashboard.alerts.domain import Reading
 from dashboard.review.attainment import quota_between, range_targets
 from dashboard.core.config import FOLLOW_UP_MEASURES, AlertRule
 from dashboard.data import Database
-from dashboard.compliance.follow_up import follow_up_rates, overdue_now
+from dashboard.compliance.follow_up import follow_up_counts, follow_up_rates, overdue_now
 from dashboard.funnel.domain import Filters, rag_status
 from dashboard.review.kpi_values import kpi_actuals
 from dashboard.core.kpis import KPIS
@@ -77,7 +77,7 @@ def _follow_up_reading(database: Database, rule: AlertRule, evaluated, kpis_for)
     if rule.measure == "overdue_leads":
         overdue = overdue_now(leads)
         return Reading(value=float((overdue["hours_overdue"] > 0).sum()), target=None, status=None)
-    value = follow_up_rates(leads, None)[rule.measure]
+    value = follow_up_rates(follow_up_counts(leads), None)[rule.measure]
     _, targets = kpis_for(None)
     target = targets.get(rule.measure)
     return Reading(value=value, target=target,

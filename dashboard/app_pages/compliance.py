@@ -38,7 +38,7 @@ for rule in data.rules:
 if data.uncovered_days:
     st.warning(f"{data.uncovered_days} days of this range fall under no SLA version in the config; leads handed "
                "off on them are not judged.")
-if data.leads.empty:
+if data.totals["handed_off"] == 0:
     st.info("No lead was handed to sales in this range. Pick another range in the sidebar." if selection.scope.is_company
             else "None of the leads handed to sales in this range is yours to see (your scope: "
                  f"{formatting.literal(selection.scope.describe())}). Pick another range in the sidebar.")
@@ -108,7 +108,10 @@ tables.dataframe(
 )
 
 st.subheader("Overdue now: call today or recycle")
-reps = sorted({formatting.rep_label(n, i) for n, i in zip(data.leads["owner_name"], data.leads["owner_id"])})
+# One rep's label to the rows of the per-rep summary: its owner id, or no owner at all.
+rep_rows = {formatting.rep_label(n, i): row for n, i, row in
+            zip(data.by_rep["owner_name"], data.by_rep["owner_id"], data.by_rep.to_dict("records"))}
+reps = sorted(rep_rows)
 if "compliance_rep" not in st.session_state:
     st.session_state["compliance_rep"] = url_params.choice("rep", reps) or ALL_REPS
 rep = st.selectbox("Rep", [ALL_REPS, *reps], key="compliance_rep",
@@ -117,6 +120,11 @@ if rep == ALL_REPS:
     st.query_params.pop("rep", None)
 else:
     st.query_params["rep"] = rep
+# The counts of the rep picked (or of everyone): what the lists below are drawn from.
+picked = data.totals if rep == ALL_REPS else rep_rows[rep]
+owner_id = None if rep == ALL_REPS else picked["owner_id"]
+owner_missing = rep != ALL_REPS and pd.isna(owner_id)
+owner_id = None if owner_missing else owner_id
 
 
 def for_rep(frame: pd.DataFrame) -> pd.DataFrame:
@@ -138,7 +146,7 @@ st.caption(
     f"recycle rule's {' / '.join(map(str, recycle_days))} days, to hand back to marketing now. Hours are working "
     f"hours; times are {timezone}."
 )
-never = int((for_rep(data.leads)["status"].astype(str) == "never touched").sum())
+never = int(picked["never_touched"])
 late_all = int((overdue["hours_overdue"] > 0).sum())
 st.caption(never_touched_note(never, late_all, len(overdue) - late_all))
 
@@ -191,15 +199,14 @@ if statuses:
     st.query_params["status"] = statuses
 else:
     st.query_params.pop("status", None)
-leads = for_rep(data.leads)
-if statuses:
-    leads = leads[leads["status"].astype(str).isin(statuses)]
-counts = for_rep(data.leads)["status"].value_counts().reindex(list(STATUSES), fill_value=0)
-st.caption(" · ".join(f"{status}: **{count:,}**" for status, count in counts.items()))
+status_counts = {status: int(picked[status.replace(" ", "_")]) for status in STATUSES}
+st.caption(" · ".join(f"{status}: **{count:,}**" for status, count in status_counts.items()))
+listed_statuses = tuple(statuses) or STATUSES
+matching = sum(status_counts[status] for status in listed_statuses)
 # The table shows the latest hand-offs, formatted; at ten million leads a range holds hundreds
-# of thousands, so only the shown rows are formatted and the CSV is written when asked for.
+# of thousands, so only the shown rows are read and the CSV is read when asked for.
 LIMIT = 2000
-latest = leads.sort_values("mql_at", ascending=False).head(LIMIT)
+latest = compliance_cache.latest_leads(selection, owner_id, owner_missing, listed_statuses, LIMIT)
 listed = pd.DataFrame({
     "Lead": latest["lead_id"],
     "Owner": [formatting.rep_label(n, i) for n, i in zip(latest["owner_name"], latest["owner_id"])],
@@ -216,10 +223,12 @@ tables.dataframe(listed, hide_index=True, key="leads_table", column_config={
     "Handed off": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
     "Hours to first touch": st.column_config.TextColumn(help="Working hours"),
 })
-if len(leads) > LIMIT:
-    st.caption(f"Showing the latest {LIMIT:,} of {len(leads):,} leads; the download has them all.")
-download_button("Download these leads (CSV)", partial(csv_text, leads), key="download_leads",
-                file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
+if matching > LIMIT:
+    st.caption(f"Showing the latest {LIMIT:,} of {matching:,} leads; the download has them all.")
+download_button(
+    "Download these leads (CSV)",
+    lambda: csv_text(compliance_cache.every_listed_lead(selection, owner_id, owner_missing, listed_statuses)),
+    key="download_leads", file_name=f"follow_up_{selection.start}_{selection.end}.csv", mime="text/csv")
 
 st.subheader("Why it matters: response time and conversion")
 st.plotly_chart(built_figure(compliance_charts.response_band_figure, data.bands), key="response_band_chart")

@@ -17,23 +17,28 @@ from dashboard.data import Database, date_range_params
 from dashboard.compliance.follow_up import (
     HAND_BACK_COLUMNS,
     LEAD_LIST_COLUMNS,
+    STATUSES,
     FollowUpRule,
     OverdueLists,
     compact,
     classify_hand_backs,
     evaluate_follow_up,
-    judge_follow_up,
+    follow_up_counts,
     follow_up_rates,
     hand_back_reasons,
+    hours_to_first_touch,
+    judge_follow_up,
     overdue_now,
     records,
     response_bands,
     split_overdue,
-    summarise,
+    summarise_counts,
+    tidy_counts,
+    tidy_hours,
 )
 from dashboard.funnel.domain import Filters
 from dashboard.core.parallel import concurrently
-from dashboard.facts.hand_backs import hand_backs_query
+from dashboard.facts.hand_backs import hand_backs_query, recycled_query
 from dashboard.facts.hand_offs import follow_up_facts_by_sla, hand_off_facts_ready
 
 REP_KEYS = ("owner_id", "owner_name", "owner_team")
@@ -109,6 +114,71 @@ def evaluated_leads(database: Database, start: dt.date, end: dt.date, filters: F
     return evaluate_follow_up(facts, rules, _as_of_end(as_of))
 
 
+@dataclass(frozen=True)
+class JudgedHandOffs:
+    """The leads handed off in a range, judged as of the as-of date as the pages read them: counted
+    (`follow_up.follow_up_counts`) and, when asked for, their hours to first touch
+    (`follow_up.hours_to_first_touch`) and the untouched ones still with sales judged row by row
+    (the overdue lists)."""
+
+    counts: pd.DataFrame
+    hours: pd.DataFrame | None = None
+    untouched_open: pd.DataFrame | None = None
+
+
+def judged_hand_offs(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date,
+                     with_hours: bool = False, with_untouched: bool = False) -> JudgedHandOffs:
+    """From the hand-off facts once they hold this data version: a few thousand counted rows, not
+    every hand-off; else every hand-off judged from the extracts and counted here: the same rows."""
+    if hand_off_facts_ready(database, as_of):
+        params = {**date_range_params(start, end), **filters.params()}
+        work = {"counts": lambda: tidy_counts(database.query("follow_up_counts_from_facts",
+                                                             {**params, "as_of_end": _as_of_end(as_of)}))}
+        if with_hours:
+            work["hours"] = lambda: tidy_hours(database.query("hours_to_first_touch_from_facts", params))
+        if with_untouched:
+            work["untouched_open"] = lambda: judge_follow_up(
+                database.query("untouched_open_hand_offs_from_facts", params), rules_for(database.config),
+                _as_of_end(as_of))
+        return JudgedHandOffs(**dict(zip(work, concurrently(*work.values()))))
+    evaluated = evaluated_leads(database, start, end, filters, as_of)
+    untouched = evaluated[evaluated["is_open"] & evaluated["first_touch_at"].isna()].reset_index(drop=True)
+    return JudgedHandOffs(counts=follow_up_counts(evaluated),
+                          hours=hours_to_first_touch(evaluated) if with_hours else None,
+                          untouched_open=untouched if with_untouched else None)
+
+
+# Far more rows than any range holds: "no limit" for hand_off_list_from_facts.sql's $max_rows.
+ALL_ROWS = 2 ** 62
+
+
+def listed_leads(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
+                 as_of: dt.date | None = None, owner_id: str | None = None, owner_missing: bool = False,
+                 statuses: tuple[str, ...] = STATUSES, max_rows: int | None = None) -> pd.DataFrame:
+    """The latest leads handed off in the range (LEAD_LIST_COLUMNS, newest first) with one of
+    `statuses` as of `as_of`: one owner's (`owner_id`), those without an owner (`owner_missing`)
+    or everyone's; at most `max_rows` (None: all of them, for a download)."""
+    as_of = as_of or metrics.data_as_of(database) or end
+    unknown = set(statuses) - set(STATUSES)
+    if unknown:
+        raise ValueError(f"unknown follow-up status {sorted(unknown)!r}; choose from {', '.join(STATUSES)}")
+    if hand_off_facts_ready(database, as_of):
+        rows = database.query("hand_off_list_from_facts", {
+            **date_range_params(start, end), **filters.params(), "as_of_end": _as_of_end(as_of),
+            "owner_id": owner_id, "owner_missing": owner_missing, "statuses": list(statuses),
+            "max_rows": ALL_ROWS if max_rows is None else max_rows})
+        rows = judge_follow_up(rows, rules_for(database.config), _as_of_end(as_of))
+    else:
+        rows = evaluated_leads(database, start, end, filters, as_of)
+        rows = rows[rows["status"].astype(str).isin(statuses)]
+        if owner_id is not None:
+            rows = rows[rows["owner_id"] == owner_id]
+        if owner_missing:
+            rows = rows[rows["owner_id"].isna()]
+    latest = rows.sort_values(["mql_at", "lead_id"], ascending=[False, True], kind="stable")
+    return compact(latest.head(max_rows) if max_rows is not None else latest, LEAD_LIST_COLUMNS).reset_index(drop=True)
+
+
 def hand_backs(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> pd.DataFrame:
     params = {**date_range_params(start, end), **filters.params(), "as_of_end": _as_of_end(as_of)}
     frame = database.query(hand_backs_query(database), params)
@@ -123,8 +193,7 @@ class ComplianceData:
     tracking: Tracking
     rules: tuple[FollowUpRule, ...]  # the SLA versions the range touches
     uncovered_days: int
-    leads: pd.DataFrame  # one row per lead handed off in the range (follow_up.LEAD_LIST_COLUMNS)
-    totals: dict  # the summary over every lead (follow_up.summarise)
+    totals: dict  # the summary over every lead (follow_up.summarise_counts)
     by_rep: pd.DataFrame
     by_team: pd.DataFrame
     overdue: pd.DataFrame
@@ -137,37 +206,39 @@ class ComplianceData:
 
 def compliance_data(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
                     as_of: dt.date | None = None) -> ComplianceData:
-    """Everything the Follow-up compliance page and the `compliance` command show."""
+    """Everything the Follow-up compliance page and the `compliance` command show, but the list of
+    every lead handed off (`listed_leads`, asked for a page of it at a time)."""
     as_of = as_of or metrics.data_as_of(database) or end
     track = tracking(database)
     rules = rules_for(database.config)
     used = tuple(rule for rule in rules.values() if rule.start <= end and rule.end >= start)
-    leads, backs = concurrently(
-        lambda: evaluated_leads(database, start, end, filters, as_of),
+    judged, backs = concurrently(
+        lambda: judged_hand_offs(database, start, end, filters, as_of, with_hours=True, with_untouched=True),
         lambda: hand_backs(database, start, end, filters, as_of),
     )
-    all_handed_off = leads
+    counts, hours, untouched = judged.counts, judged.hours, judged.untouched_open
+    all_counts = counts
     if not track.touches:
         # Without touches nothing is known about follow-up: no status rather than "never touched".
-        leads = leads.iloc[0:0]
-    totals = records(summarise(leads))[0]
-    overdue = overdue_now(leads)
+        counts, untouched = counts.iloc[0:0], untouched.iloc[0:0]
+    totals = records(summarise_counts(counts, hours))[0]
+    overdue = overdue_now(untouched)
     recycled = int((backs["exit_kind"] == "recycled").sum()) if track.recycled else None
-    kpis = follow_up_rates(leads, recycled) if track.touches else {
+    kpis = follow_up_rates(counts, recycled) if track.touches else {
         "first_touch_within_sla_rate": None, "min_attempts_met_rate": None,
-        "recycle_rate": follow_up_rates(all_handed_off, recycled)["recycle_rate"],
+        "recycle_rate": follow_up_rates(all_counts, recycled)["recycle_rate"],
     }
     if not track.hand_offs:
         kpis = dict.fromkeys(kpis)
-    bands = database.catalog.blank_untracked(response_bands(leads))
+    bands = database.catalog.blank_untracked(response_bands(counts))
     if not (track.touches and track.hand_offs):
         bands = bands.iloc[0:0]  # no lead has a response time: no band, rather than bands of 0
     return ComplianceData(
         start=start, end=end, as_of=as_of, tracking=track, rules=used,
         uncovered_days=uncovered_days(database.config, start, end),
-        leads=compact(leads, LEAD_LIST_COLUMNS), totals=totals,
-        by_rep=summarise(leads, REP_KEYS),
-        by_team=summarise(leads, TEAM_KEYS),
+        totals=totals,
+        by_rep=summarise_counts(counts, hours, REP_KEYS),
+        by_team=summarise_counts(counts, hours, TEAM_KEYS),
         overdue=overdue,
         overdue_lists=split_overdue(overdue, rules, as_of),
         bands=bands,
@@ -179,38 +250,39 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
 
 @dataclass(frozen=True)
 class FollowUpBase:
-    """What the follow-up KPIs of a range are computed from: every lead handed off in it,
-    evaluated, and the recycled leads by month and team. Subsets by month or team give the
-    same values as computing those ranges afresh, because each lead's facts depend only on
-    the lead and the as-of date."""
+    """What the follow-up KPIs of a range are computed from: every lead handed off in it, judged
+    and counted by month and owner, their hours to first touch, and the recycled leads by month
+    and team. Subsets by month or team give the same values as computing those ranges afresh,
+    because each lead's facts depend only on the lead and the as-of date."""
 
     tracking: Tracking
-    leads: pd.DataFrame
+    counts: pd.DataFrame  # follow_up.follow_up_counts
     recycled: pd.DataFrame  # month_start, owner_team, recycled
+    hours: pd.DataFrame | None = None  # follow_up.hours_to_first_touch, when asked for
 
 
 def follow_up_base(database: Database, start: dt.date, end: dt.date, filters: Filters = Filters(),
-                   as_of: dt.date | None = None) -> FollowUpBase:
+                   as_of: dt.date | None = None, with_hours: bool = False) -> FollowUpBase:
     as_of = as_of or metrics.data_as_of(database) or end
     track = tracking(database)
-    leads = evaluated_leads(database, start, end, filters, as_of)
-    recycled = database.query("recycled_by_month", {**date_range_params(start, end), **filters.params(),
-                                                    "as_of_end": _as_of_end(as_of)})
-    return FollowUpBase(tracking=track, leads=leads, recycled=recycled)
+    judged, recycled = concurrently(
+        lambda: judged_hand_offs(database, start, end, filters, as_of, with_hours=with_hours),
+        lambda: database.query(recycled_query(database), {**date_range_params(start, end), **filters.params(),
+                                                          "as_of_end": _as_of_end(as_of)}))
+    return FollowUpBase(tracking=track, counts=judged.counts, hours=judged.hours, recycled=recycled)
 
 
 def kpis_from(base: FollowUpBase, month: dt.date | None = None, team: str | None = None) -> dict[str, float | None]:
     """The follow-up KPIs of the base, or of the leads handed off in one month and/or owned by one team."""
-    leads, recycled = base.leads, base.recycled
+    counts, recycled = base.counts, base.recycled
     if month is not None:
-        handed_off = pd.to_datetime(leads["mql_at"])
-        leads = leads[(handed_off.dt.year == month.year) & (handed_off.dt.month == month.month)]
+        counts = counts[counts["month_start"] == pd.Timestamp(month)]
         recycled = recycled[pd.to_datetime(recycled["month_start"]).dt.date == month]
     if team is not None:
-        leads = leads[leads["owner_team"] == team]
+        counts = counts[counts["owner_team"] == team]
         recycled = recycled[recycled["owner_team"] == team]
     track = base.tracking
-    rates = follow_up_rates(leads, int(recycled["recycled"].sum()) if track.recycled else None)
+    rates = follow_up_rates(counts, int(recycled["recycled"].sum()) if track.recycled else None)
     if not track.touches:
         rates["first_touch_within_sla_rate"] = rates["min_attempts_met_rate"] = None
     if not track.hand_offs:

@@ -28,7 +28,12 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.compliance.working_hours import WorkingCalendar, add_working_hours_many, working_hours_between_many
+from dashboard.compliance.working_hours import (
+    WorkingCalendar,
+    add_working_hours_many,
+    last_instant_within_many,
+    working_hours_between_many,
+)
 
 MET = "met"
 BREACHED_FIRST_TOUCH = "breached first touch"
@@ -91,7 +96,7 @@ def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 # The columns `evaluate_follow_up` adds, in order.
 EVALUATED_COLUMNS = (
-    "first_touch_within_hours", "min_attempts", "first_touch_due_at", "hours_to_first_touch",
+    "first_touch_within_hours", "min_attempts", "first_touch_due_at", "first_touch_late_after_at", "hours_to_first_touch",
     "working_hours_since_hand_off", "is_first_touch_decided", "is_first_touch_within", "attempt_window_end_at",
     "is_attempts_decided", "is_attempts_met", "is_open", "status", "hours_overdue", "response_band",
 )
@@ -111,8 +116,9 @@ def settle_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule]) -> 
     """What a hand-off's facts and its rule decide whatever the as-of date: the hand-off facts
     stored once per data version (see `dashboard/compliance/facts.py`) are these columns.
 
-    Added columns: first_touch_within_hours, min_attempts, first_touch_due_at, hours_to_first_touch,
-    is_first_touch_within, attempt_window_end_at, is_attempts_met, is_open.
+    Added columns: first_touch_within_hours, min_attempts, first_touch_due_at, first_touch_late_after_at
+    (an untouched lead's first touch is late once the as-of date is past it: `last_instant_within`),
+    hours_to_first_touch, is_first_touch_within, attempt_window_end_at, is_attempts_met, is_open.
     """
     frame = facts.reset_index(drop=True).copy()
     size = len(frame)
@@ -120,6 +126,7 @@ def settle_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule]) -> 
     attempts_needed = np.zeros(size, dtype=np.int64)
     window_days = np.zeros(size, dtype=np.int64)
     due = np.full(size, np.datetime64("NaT"), dtype="datetime64[us]")
+    late_after = due.copy()
     to_first_touch = np.full(size, np.nan)
     handed_off, first_touch = _times(frame, "mql_at"), _times(frame, "first_touch_at")
     names = frame["sla_name"].to_numpy(dtype=object) if size else np.array([], dtype=object)
@@ -130,6 +137,7 @@ def settle_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule]) -> 
         attempts_needed[rows] = rule.min_attempts
         window_days[rows] = rule.attempt_window_days
         due[rows] = add_working_hours_many(handed_off[rows], rule.first_touch_within_hours, rule.calendar)
+        late_after[rows] = last_instant_within_many(handed_off[rows], rule.first_touch_within_hours, rule.calendar)
         to_first_touch[rows] = working_hours_between_many(handed_off[rows], first_touch[rows], rule.calendar)
 
     touched = ~np.isnat(first_touch)
@@ -146,6 +154,7 @@ def settle_follow_up(facts: pd.DataFrame, rules: Mapping[str, FollowUpRule]) -> 
         first_touch_within_hours=limit,
         min_attempts=attempts_needed,
         first_touch_due_at=due,
+        first_touch_late_after_at=late_after,
         hours_to_first_touch=to_first_touch,
         is_first_touch_within=touched & (to_first_touch <= limit),
         attempt_window_end_at=window_end,
@@ -174,7 +183,9 @@ def judge_follow_up(settled: pd.DataFrame, rules: Mapping[str, FollowUpRule], as
     within = frame["is_first_touch_within"].to_numpy(dtype=bool)
     attempts_met = frame["is_attempts_met"].to_numpy(dtype=bool)
     touched = ~np.isnat(first_touch)
-    first_touch_decided = touched | (elapsed > limit)
+    # Past the last instant within the rule's hours: the same as `elapsed > limit`, and what the
+    # facts' SQL counts compare (follow_up_counts_from_facts.sql), so both judge alike.
+    first_touch_decided = touched | (_times(frame, "first_touch_late_after_at") < as_of)
     window_over = _times(frame, "attempt_window_end_at") <= as_of
     # Codes into STATUSES and RESPONSE_BANDS (-1: no band yet): building categoricals from codes
     # skips comparing millions of strings.
@@ -201,6 +212,87 @@ def judge_follow_up(settled: pd.DataFrame, rules: Mapping[str, FollowUpRule], as
     )[[*(c for c in frame.columns if c not in EVALUATED_COLUMNS), *EVALUATED_COLUMNS]]
 
 
+# The grain of the judged hand-offs counted (`follow_up_counts`, follow_up_counts_from_facts.sql):
+# every summary, rate and response band below adds up from these rows.
+COUNT_KEYS = ("month_start", "owner_id", "owner_name", "owner_team", "status", "response_band")
+COUNTED = ("handed_off", "first_touch_decided", "first_touch_within", "attempts_decided", "attempts_met",
+           "overdue_now", "sqls", "won")
+COUNT_COLUMNS = (*COUNT_KEYS, *COUNTED, "won_revenue")
+OWNER_KEYS = ("owner_id", "owner_name", "owner_team")
+# The grain of the hours to first touch (`hours_to_first_touch`, hours_to_first_touch_from_facts.sql):
+# medians and percentiles do not add up, so they come per owner, per team and over all.
+HOURS_COLUMNS = ("grouping_level", *OWNER_KEYS, "median_hours_to_first_touch", "p90_hours_to_first_touch")
+
+
+def follow_up_counts(evaluated: pd.DataFrame) -> pd.DataFrame:
+    """Judged hand-offs (`judge_follow_up`) counted at the grain COUNT_KEYS, as
+    follow_up_counts_from_facts.sql counts them from the hand-off facts."""
+    touched = evaluated["first_touch_at"].notna()
+    decided = evaluated["is_first_touch_decided"].astype(bool)
+    work = pd.DataFrame({
+        "month_start": pd.to_datetime(evaluated["mql_at"]).dt.to_period("M").dt.to_timestamp(),
+        **{key: evaluated[key].astype(object) for key in OWNER_KEYS},
+        "status": evaluated["status"].astype(object),
+        "response_band": evaluated["response_band"].astype(object),
+        "handed_off": 1,
+        "first_touch_decided": decided.astype(int),
+        "first_touch_within": evaluated["is_first_touch_within"].astype(int),
+        "attempts_decided": evaluated["is_attempts_decided"].astype(int),
+        "attempts_met": evaluated["is_attempts_met"].astype(int),
+        "overdue_now": (evaluated["is_open"].astype(bool) & ~touched & decided).astype(int),
+        "sqls": evaluated["sql_at"].notna().astype(int),
+        "won": evaluated["won_at"].notna().astype(int),
+        "won_revenue": pd.to_numeric(evaluated["won_amount"], errors="coerce").astype(float),
+    }, index=evaluated.index)
+    grouped = work.groupby(list(COUNT_KEYS), dropna=False, sort=True)
+    counts = grouped[list(COUNTED)].sum()
+    counts["won_revenue"] = grouped["won_revenue"].sum(min_count=1)
+    return tidy_counts(counts.reset_index())
+
+
+def tidy_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts from either source with one set of types and one row order, so both read alike."""
+    frame = _missing_as_none(counts[list(COUNT_COLUMNS)], COUNT_KEYS[1:])
+    frame["month_start"] = pd.to_datetime(frame["month_start"]).astype("datetime64[us]")
+    frame[list(COUNTED)] = frame[list(COUNTED)].astype("int64")
+    frame["won_revenue"] = frame["won_revenue"].astype(float)
+    return frame.sort_values(list(COUNT_KEYS), na_position="last", kind="stable").reset_index(drop=True)
+
+
+def hours_to_first_touch(evaluated: pd.DataFrame) -> pd.DataFrame:
+    """Median and 90th-percentile working hours to first touch of touched leads, per owner, per team
+    and over all (HOURS_COLUMNS), as hours_to_first_touch_from_facts.sql gives them."""
+    hours = evaluated["hours_to_first_touch"].astype(float)
+    parts = []
+    for level, keys in (("owner", list(OWNER_KEYS)), ("team", ["owner_team"])):
+        grouped = hours.groupby([evaluated[key].astype(object) for key in keys], dropna=False, sort=True)
+        part = pd.DataFrame({"median_hours_to_first_touch": grouped.median(),
+                             "p90_hours_to_first_touch": grouped.quantile(0.9)}).reset_index()
+        parts.append(part.assign(grouping_level=level))
+    parts.append(pd.DataFrame({
+        "grouping_level": ["all"],
+        "median_hours_to_first_touch": [hours.median() if hours.notna().any() else np.nan],
+        "p90_hours_to_first_touch": [hours.quantile(0.9) if hours.notna().any() else np.nan],
+    }))
+    return tidy_hours(pd.concat(parts, ignore_index=True))
+
+
+def tidy_hours(hours: pd.DataFrame) -> pd.DataFrame:
+    frame = _missing_as_none(hours.reindex(columns=list(HOURS_COLUMNS)), OWNER_KEYS)
+    for column in HOURS_COLUMNS[-2:]:
+        frame[column] = frame[column].astype(float)
+    return frame.sort_values(list(HOURS_COLUMNS[:4]), na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _missing_as_none(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Key columns as Python objects with None for missing: a key column with no value at all
+    would otherwise come out of a groupby as floats, which pandas will not merge on text."""
+    frame = frame.copy()
+    for key in keys:
+        frame[key] = frame[key].astype(object).where(frame[key].notna(), None)
+    return frame
+
+
 def _rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (numerator / denominator.where(denominator > 0)).astype(float)
 
@@ -210,42 +302,47 @@ SUMMARY_COLUMNS = (
     "median_hours_to_first_touch", "p90_hours_to_first_touch", "attempts_decided", "attempts_met",
     "attempts_met_rate", "never_touched", "overdue_now", *[s.replace(" ", "_") for s in STATUSES if s != NEVER_TOUCHED],
 )
+# Which rows of the hours to first touch a summary's keys read: an owner has one name and one team.
+HOURS_LEVEL = {OWNER_KEYS: "owner", ("owner_id",): "owner", ("owner_team",): "team", (): "all"}
 
 
 def summarise(evaluated: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """`summarise_counts` of judged hand-offs."""
+    return summarise_counts(follow_up_counts(evaluated), hours_to_first_touch(evaluated), by)
+
+
+def summarise_counts(counts: pd.DataFrame, hours: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """Handed-off leads, % first touched within SLA (of leads whose first touch is due or done),
     median and 90th-percentile working hours to first touch (of touched leads), % meeting the
     attempt rule (of leads whose window ended or that met it early), never-touched leads, leads
     overdue now (untouched, still with sales, past the deadline) and the count of each status.
-    One row per group of `by` (missing keys kept as their own group), or one row when `by` is empty.
+    One row per group of `by` (a key of HOURS_LEVEL; missing keys kept as their own group), or one
+    row when `by` is empty. `counts` and `hours` are `follow_up_counts` and `hours_to_first_touch`.
     """
-    # Categories compare by code; the same comparisons on text are the slow part at scale.
-    status = evaluated["status"].astype("category")
-    work = pd.DataFrame({
-        "handed_off": 1,
-        "first_touch_decided": evaluated["is_first_touch_decided"].astype(int),
-        "first_touch_within": evaluated["is_first_touch_within"].astype(int),
-        "attempts_decided": evaluated["is_attempts_decided"].astype(int),
-        "attempts_met": evaluated["is_attempts_met"].astype(int),
-        "never_touched": (status == NEVER_TOUCHED).astype(int),
-        "overdue_now": (evaluated["is_open"] & (evaluated["hours_overdue"] > 0)).astype(int),
-        **{s.replace(" ", "_"): (status == s).astype(int) for s in STATUSES if s != NEVER_TOUCHED},
-        "hours": evaluated["hours_to_first_touch"].astype(float),
-    })
     keys = list(by)
-    for key in keys:
-        work[key] = evaluated[key]
+    level = HOURS_LEVEL[tuple(by)]
+    status = counts["status"]
+    handed_off = counts["handed_off"]
+    work = pd.DataFrame({
+        "handed_off": handed_off,
+        **{column: counts[column] for column in
+           ("first_touch_decided", "first_touch_within", "attempts_decided", "attempts_met")},
+        "never_touched": handed_off.where(status == NEVER_TOUCHED, 0),
+        "overdue_now": counts["overdue_now"],
+        **{s.replace(" ", "_"): handed_off.where(status == s, 0) for s in STATUSES if s != NEVER_TOUCHED},
+    }).astype("int64")
+    quantiles = hours[hours["grouping_level"] == level]
     if keys:
-        grouped = work.groupby(keys, dropna=False, sort=True)
-        counts = grouped.sum(numeric_only=True).drop(columns="hours")
-        hours = grouped["hours"]
-        counts["median_hours_to_first_touch"] = hours.median()
-        counts["p90_hours_to_first_touch"] = hours.quantile(0.9)
-        summary = counts.reset_index()
+        for key in keys:
+            work[key] = counts[key]
+        summary = _missing_as_none(work.groupby(keys, dropna=False, sort=True).sum().reset_index(), keys)
+        quantiles = _missing_as_none(quantiles[[*keys, "median_hours_to_first_touch", "p90_hours_to_first_touch"]], keys)
+        # pandas matches missing keys to missing keys: the unassigned leads' hours meet their counts
+        summary = summary.merge(quantiles, on=keys, how="left")
     else:
-        summary = pd.DataFrame([work.drop(columns="hours").sum().astype(int)])
-        summary["median_hours_to_first_touch"] = work["hours"].median() if work["hours"].notna().any() else np.nan
-        summary["p90_hours_to_first_touch"] = work["hours"].quantile(0.9) if work["hours"].notna().any() else np.nan
+        summary = pd.DataFrame([work.sum().astype("int64")])
+        for column in ("median_hours_to_first_touch", "p90_hours_to_first_touch"):
+            summary[column] = float(quantiles[column].iloc[0]) if len(quantiles) else np.nan
     summary["first_touch_within_rate"] = _rate(summary["first_touch_within"], summary["first_touch_decided"])
     summary["attempts_met_rate"] = _rate(summary["attempts_met"], summary["attempts_decided"])
     return summary[[*keys, *SUMMARY_COLUMNS]]
@@ -350,17 +447,19 @@ def never_touched_note(never: int, overdue: int, waiting: int) -> str:
             "\"still open\", not yet never touched.")
 
 
-def response_bands(evaluated: pd.DataFrame) -> pd.DataFrame:
+def response_bands(counts: pd.DataFrame) -> pd.DataFrame:
     """Conversion to SQL and to won by working hours to first touch, for leads whose first
-    touch is done or overdue (never-touched leads are their own band)."""
-    decided = evaluated[evaluated["response_band"].notna()]
-    grouped = decided.groupby("response_band", observed=False)
+    touch is done or overdue (never-touched leads are their own band); from `follow_up_counts`."""
+    decided = counts[counts["response_band"].notna()]
+    grouped = decided.groupby("response_band")
     frame = pd.DataFrame({
-        "leads": grouped.size(),
-        "sqls": grouped["sql_at"].count(),
-        "won": grouped["won_at"].count(),
-        "won_revenue": grouped["won_amount"].sum(min_count=1).astype(float),
-    }).reindex(list(RESPONSE_BANDS), fill_value=0)
+        "leads": grouped["handed_off"].sum(),
+        "sqls": grouped["sqls"].sum(),
+        "won": grouped["won"].sum(),
+        "won_revenue": grouped["won_revenue"].sum(min_count=1).astype(float),
+    }).reindex(list(RESPONSE_BANDS))
+    # a band without leads has no revenue to sum: 0 leads, and NaN revenue as for a band without wins
+    frame[["leads", "sqls", "won"]] = frame[["leads", "sqls", "won"]].fillna(0).astype("int64")
     frame["sql_rate"] = _rate(frame["sqls"], frame["leads"])
     frame["won_rate"] = _rate(frame["won"], frame["leads"])
     frame.index.name = "response_band"
@@ -444,15 +543,15 @@ def hand_back_reasons(classified: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("leads", ascending=False).reset_index()
 
 
-def follow_up_rates(evaluated: pd.DataFrame, recycled: int | None) -> dict[str, float | None]:
+def follow_up_rates(counts: pd.DataFrame, recycled: int | None) -> dict[str, float | None]:
     """The follow-up KPIs: first touch within SLA and minimum attempts met (of decided leads),
-    and recycled leads as a share of leads handed off, for the same range."""
-    decided_first = int(evaluated["is_first_touch_decided"].sum())
-    decided_attempts = int(evaluated["is_attempts_decided"].sum())
-    handed_off = len(evaluated)
+    and recycled leads as a share of leads handed off, for the same range; from `follow_up_counts`."""
+    decided_first = int(counts["first_touch_decided"].sum())
+    decided_attempts = int(counts["attempts_decided"].sum())
+    handed_off = int(counts["handed_off"].sum())
     return {
         "first_touch_within_sla_rate": (
-            int(evaluated["is_first_touch_within"].sum()) / decided_first if decided_first else None),
-        "min_attempts_met_rate": int(evaluated["is_attempts_met"].sum()) / decided_attempts if decided_attempts else None,
+            int(counts["first_touch_within"].sum()) / decided_first if decided_first else None),
+        "min_attempts_met_rate": int(counts["attempts_met"].sum()) / decided_attempts if decided_attempts else None,
         "recycle_rate": recycled / handed_off if recycled is not None and handed_off else None,
     }

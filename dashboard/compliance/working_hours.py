@@ -166,6 +166,22 @@ def add_working_hours(start: dt.datetime, hours: float, calendar: WorkingCalenda
         day += dt.timedelta(days=1)
 
 
+def last_instant_within(start: dt.datetime, hours: float, calendar: WorkingCalendar) -> dt.datetime:
+    """The last instant at which no more than `hours` working hours have passed since `start`.
+
+    It is the deadline (`add_working_hours`), except that a deadline at closing time or outside
+    business hours moves to the next opening: no working time passes until then, so a lead still
+    untouched at 17:00 with a deadline of 17:00 is late only once the next day's hours begin.
+    """
+    deadline = _as_utc(add_working_hours(start, hours, calendar))
+    day = deadline.astimezone(calendar.zone).date() - dt.timedelta(days=1)
+    while True:
+        span = calendar.business_day(day)
+        if span is not None and span[1] > deadline:
+            return _like(max(span[0], deadline), start)
+        day += dt.timedelta(days=1)
+
+
 # --- Vectorised ---------------------------------------------------------------------------
 
 
@@ -273,4 +289,24 @@ def add_working_hours_many(starts, hours, calendar: WorkingCalendar) -> np.ndarr
         day = np.minimum(day, len(ends) - 1)
         deadline = clock.opens[day] + (target - clock.before[day])
         result[valid] = np.where(needed == 0, begin, np.maximum(deadline, begin))
+    return result.astype("datetime64[us]")
+
+
+def last_instant_within_many(starts, hours, calendar: WorkingCalendar) -> np.ndarray:
+    """`last_instant_within` for each start (datetime64[us], UTC); NaT where start is missing."""
+    deadline_us = add_working_hours_many(starts, hours, calendar).astype(np.int64)
+    valid = deadline_us != NAT
+    result = np.full(deadline_us.shape, NAT, dtype=np.int64)
+    if valid.any():
+        deadlines = deadline_us[valid]
+        margin_days = 14
+        while True:
+            clock = _clock_covering(calendar, int(deadlines.min()), int(deadlines.max()) + margin_days * 24 * US_PER_HOUR)
+            closes = clock.opens + clock.lengths
+            day = np.searchsorted(closes, deadlines, side="right")  # first day closing after the deadline
+            # Holidays and closed days can put the next opening past the span: widen until it holds it.
+            if (day < len(closes)).all():
+                break
+            margin_days *= 2
+        result[valid] = np.maximum(clock.opens[day], deadlines)
     return result.astype("datetime64[us]")

@@ -46,7 +46,7 @@ from dashboard.data.problems import DataError
 Progress = Callable[[int, int, str], None]
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1  # part of every key: bump it when what a facts file holds changes
+FORMAT_VERSION = 2  # part of every key: bump it when what a facts file holds changes
 
 
 @dataclass(frozen=True)

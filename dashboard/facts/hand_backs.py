@@ -101,3 +101,9 @@ def hand_backs_query(database: Database) -> str:
     """`sales_hand_backs_from_facts` when the hand-back facts hold this data version (they hold
     every exit, for any range and as-of date), else `sales_hand_backs` (it reads the extracts)."""
     return "sales_hand_backs_from_facts" if facts_ready(database, HAND_BACK_FACTS) else "sales_hand_backs"
+
+
+def recycled_query(database: Database) -> str:
+    """`recycled_by_month_from_facts` when the hand-back facts hold this data version, else
+    `recycled_by_month` (it reads the extracts): the same rows."""
+    return "recycled_by_month_from_facts" if facts_ready(database, HAND_BACK_FACTS) else "recycled_by_month"

@@ -24,7 +24,7 @@ from dashboard.review.attainment import month_end, quota_between, range_targets
 from dashboard.core.config import Config, Team, month_starts
 from dashboard.data import Database, date_range_params
 from dashboard.facts.durations import durations_query
-from dashboard.compliance.follow_up import summarise
+from dashboard.compliance.follow_up import summarise_counts
 from dashboard.core.contract import STAGE_NAMES, is_step
 from dashboard.data import Catalog
 from dashboard.funnel.domain import Filters, build_funnel, counts_from_row, kpi_status, safe_ratio, win_rate
@@ -167,7 +167,7 @@ def breakdown_rates(frame: pd.DataFrame, filters: Filters = Filters()) -> pd.Dat
 
 def leaderboard(scorecard: pd.DataFrame, follow_up_by_rep: pd.DataFrame) -> pd.DataFrame:
     """One row per rep: `rep_scorecard.sql` joined with the rep's follow-up compliance
-    (`follow_up.summarise` by owner), with MQL→SQL (SQLs / MQLs in the range) and win rate
+    (`follow_up.summarise_counts` by owner), with MQL→SQL (SQLs / MQLs in the range) and win rate
     (won / closed). Reps with nothing in the range are left out."""
     follow = follow_up_by_rep[follow_up_by_rep["owner_id"].notna()].set_index("owner_id")[
         ["first_touch_within_rate", "median_hours_to_first_touch", "attempts_met_rate", "never_touched"]]
@@ -348,7 +348,7 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
     # Hand-offs under the sidebar's channel and segment for every team at once; each use below
     # narrows them to its team.
     base = compliance.follow_up_base(database, start, end, Filters(shared_filters.channel, shared_filters.segment),
-                                     as_of)
+                                     as_of, with_hours=team.function != "marketing")
     actuals = actuals_for(database, start, end, filters, base)
     shared_actuals = actuals if shared_filters == filters else actuals_for(database, start, end, shared_filters, base)
     targets = targets_for(config, start, end, share)
@@ -398,11 +398,12 @@ def team_kpis_data(database: Database, team_name: str, start: dt.date, end: dt.d
         by_team = _by_team(database, start, end, shared_filters, base, seen)
         if scorecard is None:
             scorecard = database.query("rep_scorecard", {**date_range_params(start, end), **filters.params()})
-        leads = base.leads if filters.team is None else base.leads[base.leads["owner_team"] == filters.team]
+        counts = base.counts if filters.team is None else base.counts[base.counts["owner_team"] == filters.team]
         if not base.tracking.touches:
-            leads = leads.iloc[0:0]
+            counts = counts.iloc[0:0]
         if not database.hides_reps:  # marketing's data names no rep: there is no leaderboard to make
-            board = database.catalog.blank_untracked(leaderboard(scorecard, summarise(leads, ("owner_id",))))
+            follow_up = summarise_counts(counts, base.hours, ("owner_id",))
+            board = database.catalog.blank_untracked(leaderboard(scorecard, follow_up))
     return TeamKpisData(
         team=team, start=start, end=end, as_of=as_of, filters=filters,
         quota_share=share, quota_share_is_set=share_is_set, quota=targets.get("won_revenue"),

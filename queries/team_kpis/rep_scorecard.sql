@@ -48,6 +48,9 @@ deals_in_range as (
         date_diff('second', created_at, closed_at) / 86400.0 as cycle_days
     from funnel_deals
     where owner_id is not null
+        -- a deal neither proposed nor closed in the range adds nothing to its owner's figures
+        -- (every rep with deals is in `owners` below all the same): skipping it skips most deals
+        and ((proposal_at >= $start and proposal_at < $end) or (closed_at >= $start and closed_at < $end))
         and ($channel is null or channel = $channel)
         and ($segment is null or segment = $segment)
 ),

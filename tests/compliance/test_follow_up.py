@@ -43,19 +43,20 @@ def june(follow_up_company):
     return compliance.compliance_data(follow_up_company, *JUNE)
 
 
-def by_lead(data) -> pd.DataFrame:
-    return data.leads.set_index("lead_id")
+def by_lead(database, filters: Filters = Filters()) -> pd.DataFrame:
+    """Every lead handed off in June as the page lists them (newest first), by lead id."""
+    return compliance.listed_leads(database, *JUNE, filters).set_index("lead_id")
 
 
-def test_june_hand_offs_are_the_thirteen_leads_handed_off_in_june(june):
+def test_june_hand_offs_are_the_thirteen_leads_handed_off_in_june(june, follow_up_company):
     # L12 (May), L14 and L15 (April) are out; L16's re-MQL on 06-12 is in
-    assert sorted(june.leads["lead_id"]) == ["L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09",
+    assert sorted(by_lead(follow_up_company).index) == ["L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09",
                                               "L10", "L11", "L13", "L16"]
     assert june.as_of == dt.date(2026, 6, 19)
 
 
-def test_each_status_has_its_hand_computed_case(june):
-    status = by_lead(june)["status"].astype(str).to_dict()
+def test_each_status_has_its_hand_computed_case(follow_up_company):
+    status = by_lead(follow_up_company)["status"].astype(str).to_dict()
     assert status["L01"] == MET  # 1 h to first touch, 3 attempts in the window
     assert status["L02"] == MET  # Fri 17:59 EDT hand-off, Mon 09:30 touch = 31 working minutes
     assert status["L08"] == MET  # 1 attempt, but SQL on 06-09, before the window closed 06-18
@@ -71,8 +72,8 @@ def test_each_status_has_its_hand_computed_case(june):
     assert status["L16"] == NEVER_TOUCHED  # re-MQL'd 06-12, no touch since
 
 
-def test_working_hours_to_first_touch_and_attempts_in_the_window(june):
-    leads = by_lead(june)
+def test_working_hours_to_first_touch_and_attempts_in_the_window(follow_up_company):
+    leads = by_lead(follow_up_company)
     hours = leads["hours_to_first_touch"]
     assert hours["L01"] == pytest.approx(1.0)
     assert hours["L02"] == pytest.approx(31 / 60)  # 1 min Friday + 30 min Monday
@@ -86,8 +87,8 @@ def test_working_hours_to_first_touch_and_attempts_in_the_window(june):
     assert leads.loc["L04", "touches_since_hand_off"] == 3
 
 
-def test_deadlines_and_hours_overdue(june):
-    leads = by_lead(june)
+def test_deadlines_and_hours_overdue(follow_up_company):
+    leads = by_lead(follow_up_company)
     # L07: Fri 16:00 EDT + 4 h = 2 h Friday, then Mon 06-22 09:00-11:00 EDT = 15:00 UTC
     assert leads.loc["L07", "first_touch_due_at"] == pd.Timestamp("2026-06-22 15:00")
     assert leads.loc["L07", "hours_overdue"] == pytest.approx(-2.0)  # 2 h used of 4: 2 h left
@@ -210,7 +211,7 @@ def test_kpi_actuals_include_the_follow_up_kpis(follow_up_company):
 
 def test_a_team_filter_keeps_only_that_teams_leads(follow_up_company):
     west = compliance.compliance_data(follow_up_company, *JUNE, Filters(team="West"))
-    assert sorted(west.leads["lead_id"]) == ["L07", "L08", "L09", "L10"]
+    assert sorted(by_lead(follow_up_company, Filters(team="West")).index) == ["L07", "L08", "L09", "L10"]
     assert west.kpis["first_touch_within_sla_rate"] == pytest.approx(2 / 3)
 
 
@@ -218,7 +219,7 @@ def test_each_lead_is_judged_by_the_sla_version_in_force_at_hand_off(tmp_path):
     # From 06-15 the first touch is due within 0.5 h: L07 (06-19, 2 h in, untouched) is now never touched;
     # L06 (06-10) keeps the 4 h rule.
     database = build_follow_up_company(tmp_path / "split", sla=SPLIT_SLA)
-    leads = by_lead(compliance.compliance_data(database, *JUNE))
+    leads = by_lead(database)
     assert leads.loc["L07", "sla_name"] == "FY2026 late" and leads.loc["L07", "status"] == NEVER_TOUCHED
     assert leads.loc["L07", "hours_overdue"] == pytest.approx(1.5)  # 2 h - 0.5 h
     assert leads.loc["L06", "sla_name"] == "FY2026" and leads.loc["L06", "hours_overdue"] == pytest.approx(68.0)
@@ -231,7 +232,7 @@ def test_without_touches_follow_up_is_not_tracked_rather_than_never_touched(tmp_
     database = build_follow_up_company(tmp_path / "no_touches", tables={"reps": REPS, "leads": LEADS, "deals": DEALS})
     data = compliance.compliance_data(database, *JUNE)
     assert not data.tracking.touches and any("touches" in reason for reason in data.tracking.missing)
-    assert data.leads.empty
+    assert data.totals["handed_off"] == 0 and data.by_rep.empty
     assert data.kpis["first_touch_within_sla_rate"] is None and data.kpis["min_attempts_met_rate"] is None
     assert data.kpis["recycle_rate"] == pytest.approx(4 / 13)
     database.close()
@@ -239,7 +240,8 @@ def test_without_touches_follow_up_is_not_tracked_rather_than_never_touched(tmp_
 
 def test_a_range_with_no_hand_offs_gives_empty_tables_not_errors(follow_up_company):
     data = compliance.compliance_data(follow_up_company, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    assert data.leads.empty and data.by_rep.empty and data.overdue.empty
+    assert data.totals["handed_off"] == 0 and data.by_rep.empty and data.overdue.empty
+    assert compliance.listed_leads(follow_up_company, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).empty
     assert data.totals["handed_off"] == 0 and data.totals["first_touch_within_rate"] is None
     assert data.kpis["first_touch_within_sla_rate"] is None
 
@@ -248,7 +250,7 @@ def test_summarise_on_an_evaluated_frame_without_keys_counts_everything():
     rule = FollowUpRule("V", dt.date(2026, 1, 1), dt.date(2026, 12, 31), 4, 2, 10,
                         WorkingCalendar("UTC", dt.time(9), dt.time(17)), 3, 30)
     facts = pd.DataFrame({
-        "lead_id": ["A", "B"], "owner_id": ["R", "R"], "mql_at": pd.to_datetime(["2026-06-01 09:00"] * 2),
+        "lead_id": ["A", "B"], "owner_id": ["R", "R"], "owner_name": "Rita", "owner_team": "East", "mql_at": pd.to_datetime(["2026-06-01 09:00"] * 2),
         "sql_at": pd.NaT, "disqualified_at": pd.NaT, "recycled_at": pd.NaT,
         # A: touched at 12:00 (3 h), B: touched next day 10:00 (8 + 1 = 9 h)
         "first_touch_at": pd.to_datetime(["2026-06-01 12:00", "2026-06-02 10:00"]),
@@ -326,3 +328,40 @@ def test_each_hand_back_is_worded_with_the_limits_of_the_rule_in_force_at_its_ha
         "A": "No response after 3 attempts", "B": "No response after 5 attempts", "C": "Not ready after 30 days",
         "D": "Not ready after 20 days", "E": "Handed back early"}
     assert classified["sla_name"].tolist() == ["V1", "V2", "V1", "V2", None]
+
+
+@pytest.mark.parametrize("reads", READS)
+def test_a_deadline_at_closing_time_on_the_as_of_day_is_not_yet_late(tmp_path, reads):
+    # L17: handed off Fri 19 June 14:00 EDT (18:00 UTC); 4 working hours end at the 18:00 EDT close,
+    # 22:00 UTC, before the as-of instant (Sat 00:00 UTC = Fri 20:00 EDT). No working time has passed
+    # since the close, so exactly 4 of its 4 hours are used: still open, 0 h overdue, not never touched.
+    from tests.companies.follow_up_company import DEALS, LEADS, REPS, TOUCHES
+
+    late_friday = {"lead_id": "L17", "created_at": "2026-06-19 17:00", "mql_at": "2026-06-19 18:00",
+                   "owner_id": "R3", "channel": "paid", "segment": "SMB"}
+    database = reading(build_follow_up_company(tmp_path / "closing", tables={
+        "reps": REPS, "leads": [*LEADS, late_friday], "touches": TOUCHES, "deals": DEALS}), reads)
+    lead = by_lead(database).loc["L17"]
+    assert lead["status"] == STILL_OPEN and lead["hours_overdue"] == pytest.approx(0.0)
+    data = compliance.compliance_data(database, *JUNE)
+    # June's 4 never touched and 3 overdue now (test_never_touched_is_reconciled...) are unchanged
+    assert data.totals["never_touched"] == 4 and data.totals["overdue_now"] == 3
+    assert data.totals["still_open"] == 3  # L05, L07 and L17
+    # with time left, freshest first: L07 (20:00 UTC), then L17 (18:00 UTC)
+    assert data.overdue_lists.call_today["lead_id"].tolist() == ["L16", "L13", "L06", "L07", "L17"]
+    database.close()
+
+
+def test_the_lead_list_takes_the_latest_of_the_statuses_and_owner_asked_for(follow_up_company):
+    # never touched in June: L16 (06-12), L13 (06-11), L06 (06-10), L10 (06-01), newest first
+    def listed(**asked):
+        return compliance.listed_leads(follow_up_company, *JUNE, **asked)["lead_id"].tolist()
+
+    assert listed(statuses=(NEVER_TOUCHED,)) == ["L16", "L13", "L06", "L10"]
+    assert listed(statuses=(NEVER_TOUCHED,), max_rows=2) == ["L16", "L13"]
+    assert listed(statuses=(NEVER_TOUCHED,), owner_id="R2") == ["L06"]
+    assert listed(statuses=(MET, STILL_OPEN), owner_id="R3") == ["L07", "L09", "L08"]
+    assert listed(owner_missing=True) == ["L11"]  # the one lead without an owner
+    assert listed(max_rows=3) == ["L07", "L05", "L16"]
+    with pytest.raises(ValueError, match="unknown follow-up status"):
+        listed(statuses=("lost",))

@@ -16,6 +16,8 @@ from dashboard.compliance.working_hours import (
     WorkingCalendar,
     add_working_hours,
     add_working_hours_many,
+    last_instant_within,
+    last_instant_within_many,
     working_hours_between,
     working_hours_between_many,
 )
@@ -65,6 +67,15 @@ def test_a_hand_off_at_17_59_on_friday_is_due_monday_at_12_59():
 def test_a_deadline_at_closing_time_is_that_closing_time():
     # Thu 14:00 EDT (18:00 UTC) + 4 h = Thu 18:00 EDT (22:00 UTC), not Friday 09:00
     assert add_working_hours(utc("2026-06-11 18:00"), 4, NEW_YORK) == utc("2026-06-11 22:00")
+
+
+def test_a_deadline_at_closing_time_is_late_only_from_the_next_opening():
+    # Fri 2026-06-12 14:00 EDT + 4 h = Fri 18:00 EDT, the close: no working time passes until Mon 09:00 EDT
+    assert last_instant_within(utc("2026-06-12 18:00"), 4, NEW_YORK) == utc("2026-06-15 13:00")
+    # Wed 10:00 EDT + 2 h = Wed 12:00 EDT, inside business hours: the deadline itself
+    assert last_instant_within(utc("2026-06-10 14:00"), 2, NEW_YORK) == utc("2026-06-10 16:00")
+    # a hand-off at night with no hours allowed: nothing passes before Wed 09:00 EDT
+    assert last_instant_within(utc("2026-06-10 06:00"), 0, NEW_YORK) == utc("2026-06-10 13:00")
 
 
 def test_the_spring_daylight_saving_change_moves_the_opening_in_utc():
@@ -171,6 +182,20 @@ def test_vectorised_and_scalar_clocks_agree_on_a_grid(calendar):
                                       np.array([b for _, b in grid], dtype="datetime64[us]"), calendar)
     for (start, end), value in zip(grid, many):
         assert value == pytest.approx(working_hours_between(start, end, calendar), abs=1e-9), (start, end)
+
+
+@pytest.mark.parametrize("calendar", CALENDARS, ids=lambda c: f"{c.timezone}-{c.opens}")
+def test_the_last_instant_within_is_where_more_hours_than_allowed_begin_to_pass(calendar):
+    starts = [utc(s) for s in GRID_STARTS]
+    pairs = list(itertools.product(starts, GRID_HOURS))
+    many = last_instant_within_many(np.array([s for s, _ in pairs], dtype="datetime64[us]"),
+                                    np.array([h for _, h in pairs]), calendar)
+    one_us = dt.timedelta(microseconds=1)
+    for (start, hours), instant in zip(pairs, many):
+        last = last_instant_within(start, hours, calendar)
+        assert instant.astype(dt.datetime) == last, (start, hours)
+        assert working_hours_between(start, last, calendar) <= hours + 1e-12, (start, hours)
+        assert working_hours_between(start, last + one_us, calendar) > hours, (start, hours)
 
 
 def test_round_trip_adding_then_measuring_gives_the_hours_back():

@@ -52,6 +52,8 @@ PARAMS = {
                     "pricing_page_views", "region", "segment", "webinar_attended")},
     "company_size_bounds": [0, 200, 1000], "content_downloads_bounds": [0], "pricing_page_views_bounds": [0, 2],
     "all_time": False, "every_lead_observed": False, "leads_dated": True,
+    "owner_id": None, "owner_missing": False, "max_rows": 100_000,
+    "statuses": ["met", "breached first touch", "breached attempts", "still open", "never touched"],
     # the sample declares no attributes of its own: every slot is left out of the lab's groups
     **{f"keep_{slot.name}": False for slot in LEAD_ATTRIBUTE_SLOTS},
     **{f"{slot.name}_bounds": [0.0] for slot in LEAD_ATTRIBUTE_SLOTS if slot.sql_type == "DOUBLE"},

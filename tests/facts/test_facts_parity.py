@@ -25,7 +25,8 @@ from dashboard.ui.state import Selection
 
 REPO = Path(__file__).resolve().parents[2]
 # Queries with a twin reading the facts: once the facts are built, the pages run only the twin.
-HAS_FACTS_TWIN = ("stage_durations", "stage_durations_by_month", "kpi_counts_by_month", "sales_hand_backs")
+HAS_FACTS_TWIN = ("stage_durations", "stage_durations_by_month", "kpi_counts_by_month", "sales_hand_backs",
+                  "recycled_by_month")
 KEYS = ("lead_id", "sla_name", "rep_id", "owner_id", "month_start", "day", "reason", "kpi", "scope")
 
 
