@@ -122,9 +122,8 @@ else:
     st.query_params["rep"] = rep
 # The counts of the rep picked (or of everyone): what the lists below are drawn from.
 picked = data.totals if rep == ALL_REPS else rep_rows[rep]
-owner_id = None if rep == ALL_REPS else picked["owner_id"]
-owner_missing = rep != ALL_REPS and pd.isna(owner_id)
-owner_id = None if owner_missing else owner_id
+owner_id = None if rep == ALL_REPS or pd.isna(picked["owner_id"]) else picked["owner_id"]
+owner_missing = rep != ALL_REPS and owner_id is None  # the "(unassigned)" row: leads without an owner
 
 
 def for_rep(frame: pd.DataFrame) -> pd.DataFrame:
