@@ -9,7 +9,13 @@ import streamlit as st
 from dashboard.ui.downloads import download_button
 from dashboard.core import formatting
 from dashboard.compliance import charts as compliance_charts
-from dashboard.compliance.follow_up import STATUSES, OverdueLists, business_time, never_touched_note
+from dashboard.compliance.follow_up import (
+    STATUSES,
+    OverdueLists,
+    business_time,
+    never_touched_note,
+    recycled_hand_backs,
+)
 from dashboard.funnel.domain import rag_status
 from dashboard.compliance import cache as compliance_cache
 from dashboard.core.exports import csv_text
@@ -242,12 +248,13 @@ download_button("Download conversion by response time (CSV)", partial(csv_text, 
 st.subheader("Handed back to marketing")
 if not data.tracking.recycling:
     st.info("Recycling is not tracked: the leads extract has no recycled_at or disqualified_at.")
-elif data.hand_backs.empty:
+elif data.hand_back_reasons.empty:
     st.info("No lead was recycled or disqualified in this range.")
 else:
-    recycled = int((data.hand_backs["exit_kind"] == "recycled").sum())
+    recycled = recycled_hand_backs(data.hand_back_reasons)
+    disqualified = int(data.hand_back_reasons["leads"].sum()) - recycled
     st.caption(
-        f"**{recycled:,}** leads recycled and **{len(data.hand_backs) - recycled:,}** disqualified in the range. "
+        f"**{recycled:,}** leads recycled and **{disqualified:,}** disqualified in the range. "
         "The reason follows from the data and the recycle rule in force at hand-off: at least the rule's number of "
         "attempts = no response; fewer, but after the rule's days = not ready; none at all = handed back untouched; "
         "fewer and sooner = handed back early (outside the rule). A lead handed off again since keeps only its new "
@@ -255,7 +262,7 @@ else:
         "fewer = hand-off date unknown."
     )
     st.plotly_chart(built_figure(compliance_charts.hand_back_figure, data.hand_back_reasons), key="hand_back_chart")
-    if (data.hand_backs["later_outcome"].astype(str) == "No later activity").all():
+    if (data.hand_back_reasons["no_later_activity"] == data.hand_back_reasons["leads"]).all():
         st.caption(f"None of these leads has been handed off again, become an SQL or been won since, as of "
                    f"{data.as_of:%d %b %Y}.")
     reasons = data.hand_back_reasons.assign(median_days_in_sales=[  # unknown when a re-MQL replaced the hand-off
@@ -267,5 +274,6 @@ else:
         "median_days_in_sales": st.column_config.TextColumn("Median days with sales"),
         "won_later": "Won later", "sql_later": "SQL later", "re_mql": "Re-MQL'd", "no_later_activity": "Nothing since",
     })
-    download_button("Download the leads handed back (CSV)", partial(csv_text, data.hand_backs),
+    download_button("Download the leads handed back (CSV)",
+                    lambda: csv_text(compliance_cache.every_hand_back(selection)),
                     key="download_hand_backs", file_name="hand_backs.csv", mime="text/csv")

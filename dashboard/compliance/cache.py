@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard.compliance.data import ComplianceData, compliance_data, listed_leads
+from dashboard.compliance.data import ComplianceData, compliance_data, hand_backs, listed_leads
 from dashboard.funnel.domain import Filters
 from dashboard.core.access import Scope
 from dashboard.ui.state import Selection, scoped_database
@@ -46,3 +46,10 @@ def every_listed_lead(selection: Selection, owner_id: str | None, owner_missing:
     """All of them, for the download: built when it is asked for and not kept (a raw list, not an aggregate)."""
     return listed_leads(scoped_database(selection.scope), selection.start, selection.end, selection.filters,
                         selection.as_of, owner_id, owner_missing, statuses)
+
+
+def every_hand_back(selection: Selection) -> pd.DataFrame:
+    """Every lead recycled or disqualified in the range, for the download: built when it is asked
+    for and not kept (the page shows them counted by reason)."""
+    return hand_backs(scoped_database(selection.scope), selection.start, selection.end, selection.filters,
+                      selection.as_of)

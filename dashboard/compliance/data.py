@@ -30,6 +30,7 @@ from dashboard.compliance.follow_up import (
     judge_follow_up,
     overdue_now,
     records,
+    recycled_hand_backs,
     response_bands,
     split_overdue,
     summarise_counts,
@@ -38,7 +39,7 @@ from dashboard.compliance.follow_up import (
 )
 from dashboard.funnel.domain import Filters
 from dashboard.core.parallel import concurrently
-from dashboard.facts.hand_backs import hand_backs_query, recycled_query
+from dashboard.facts.hand_backs import hand_back_reasons_from_facts, hand_backs_query, recycled_query
 from dashboard.facts.hand_offs import follow_up_facts_by_sla, hand_off_facts_ready
 
 REP_KEYS = ("owner_id", "owner_name", "owner_team")
@@ -179,10 +180,25 @@ def listed_leads(database: Database, start: dt.date, end: dt.date, filters: Filt
     return compact(latest.head(max_rows) if max_rows is not None else latest, LEAD_LIST_COLUMNS).reset_index(drop=True)
 
 
+def _hand_back_params(start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> dict:
+    return {**date_range_params(start, end), **filters.params(), "as_of_end": _as_of_end(as_of)}
+
+
 def hand_backs(database: Database, start: dt.date, end: dt.date, filters: Filters, as_of: dt.date) -> pd.DataFrame:
-    params = {**date_range_params(start, end), **filters.params(), "as_of_end": _as_of_end(as_of)}
-    frame = database.query(hand_backs_query(database), params)
-    return classify_hand_backs(frame, list(rules_for(database.config).values()))
+    """Every lead recycled or disqualified in the range, with its reason and later outcome: the
+    page's download (HAND_BACK_COLUMNS)."""
+    frame = database.query(hand_backs_query(database), _hand_back_params(start, end, filters, as_of))
+    return compact(classify_hand_backs(frame, list(rules_for(database.config).values())), HAND_BACK_COLUMNS)
+
+
+def hand_back_summary(database: Database, start: dt.date, end: dt.date, filters: Filters,
+                      as_of: dt.date) -> pd.DataFrame:
+    """The hand-backs of the range counted by reason (`follow_up.hand_back_reasons`): from the
+    hand-back facts, whose reasons are settled, when they hold this data version."""
+    if hand_back_reasons_from_facts(database):
+        return database.query("hand_back_reasons_from_facts", _hand_back_params(start, end, filters, as_of))
+    frame = database.query(hand_backs_query(database), _hand_back_params(start, end, filters, as_of))
+    return hand_back_reasons(classify_hand_backs(frame, list(rules_for(database.config).values())))
 
 
 @dataclass(frozen=True)
@@ -199,8 +215,7 @@ class ComplianceData:
     overdue: pd.DataFrame
     overdue_lists: OverdueLists
     bands: pd.DataFrame
-    hand_backs: pd.DataFrame  # one row per lead recycled or disqualified in the range (HAND_BACK_COLUMNS)
-    hand_back_reasons: pd.DataFrame
+    hand_back_reasons: pd.DataFrame  # one row per reason (follow_up.hand_back_reasons); the leads: `hand_backs`
     kpis: dict = field(default_factory=dict)
 
 
@@ -212,9 +227,9 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
     track = tracking(database)
     rules = rules_for(database.config)
     used = tuple(rule for rule in rules.values() if rule.start <= end and rule.end >= start)
-    judged, backs = concurrently(
+    judged, reasons = concurrently(
         lambda: judged_hand_offs(database, start, end, filters, as_of, with_hours=True, with_untouched=True),
-        lambda: hand_backs(database, start, end, filters, as_of),
+        lambda: hand_back_summary(database, start, end, filters, as_of),
     )
     counts, hours, untouched = judged.counts, judged.hours, judged.untouched_open
     all_counts = counts
@@ -223,7 +238,7 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
         counts, untouched = counts.iloc[0:0], untouched.iloc[0:0]
     totals = records(summarise_counts(counts, hours))[0]
     overdue = overdue_now(untouched)
-    recycled = int((backs["exit_kind"] == "recycled").sum()) if track.recycled else None
+    recycled = recycled_hand_backs(reasons) if track.recycled else None
     kpis = follow_up_rates(counts, recycled) if track.touches else {
         "first_touch_within_sla_rate": None, "min_attempts_met_rate": None,
         "recycle_rate": follow_up_rates(all_counts, recycled)["recycle_rate"],
@@ -242,8 +257,7 @@ def compliance_data(database: Database, start: dt.date, end: dt.date, filters: F
         overdue=overdue,
         overdue_lists=split_overdue(overdue, rules, as_of),
         bands=bands,
-        hand_backs=compact(backs, HAND_BACK_COLUMNS),
-        hand_back_reasons=hand_back_reasons(backs),
+        hand_back_reasons=reasons,
         kpis=kpis,
     )
 

@@ -477,8 +477,9 @@ def rule_for_dates(moments: pd.Series, rules: Sequence[FollowUpRule]) -> pd.Seri
     return result
 
 
-def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule]) -> pd.DataFrame:
-    """Why each lead left sales without converting, and what happened to it afterwards.
+def settle_hand_back_reasons(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule]) -> pd.DataFrame:
+    """Why each lead left sales without converting: what does not depend on the as-of date, so the
+    hand-back facts settle it once when they are built (dashboard/facts/hand_backs.py).
 
     Reasons, under the recycle rule in force at hand-off (at the exit when the hand-off is unknown):
     disqualified; handed back untouched (no attempt before); no response after K attempts
@@ -487,7 +488,7 @@ def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule])
     When a later re-MQL replaced the hand-off date, the first touch before the exit stands in for it
     (the hand-off came before it, so the days in sales are at least that many): at least D days from it
     is not ready; fewer cannot be told from early, and the reason says the hand-off date is unknown.
-    Later outcome, the furthest reached: won later, became SQL later, re-MQL'd, no later activity.
+    Adds sla_name, days_in_sales (NaN when the hand-off is unknown) and reason.
     """
     frame = hand_backs.reset_index(drop=True).copy()
     judged_at = pd.to_datetime(frame["handed_off_at"]).fillna(pd.to_datetime(frame["exit_at"]))
@@ -510,13 +511,20 @@ def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule])
         [DISQUALIFIED, UNTOUCHED_HAND_BACK, no_response, not_ready, HAND_OFF_UNKNOWN],
         EARLY_HAND_BACK,
     )
+    return frame.assign(sla_name=names, days_in_sales=days_in_sales, reason=reason)
+
+
+def classify_hand_backs(hand_backs: pd.DataFrame, rules: Sequence[FollowUpRule]) -> pd.DataFrame:
+    """Why each lead left sales without converting (`settle_hand_back_reasons`), and what happened
+    to it afterwards as of the as-of date: the furthest later outcome reached, won later, became
+    SQL later, re-MQL'd or no later activity."""
+    frame = settle_hand_back_reasons(hand_backs, rules)
     later = np.select(
         [frame["won_after_exit_at"].notna(), frame["sql_after_exit_at"].notna(), frame["is_re_mql"].fillna(False).astype(bool)],
         [WON_LATER, SQL_LATER, RE_MQL],
         NO_LATER_ACTIVITY,
     )
-    return frame.assign(sla_name=names, days_in_sales=days_in_sales, reason=reason,
-                        later_outcome=pd.Categorical(later, categories=LATER_OUTCOMES))
+    return frame.assign(later_outcome=pd.Categorical(later, categories=LATER_OUTCOMES))
 
 
 def _worded(limits: pd.Series, wording: str, without_limit: str) -> np.ndarray:
@@ -527,20 +535,32 @@ def _worded(limits: pd.Series, wording: str, without_limit: str) -> np.ndarray:
 
 
 def hand_back_reasons(classified: pd.DataFrame) -> pd.DataFrame:
-    """One row per reason: leads, and how many of them reached each later outcome."""
+    """One row per reason, most leads first: leads, their median attempts and days with sales,
+    and how many of them reached each later outcome. `hand_back_reasons_from_facts.sql` gives the
+    same rows from the hand-back facts."""
     if classified.empty:
-        return pd.DataFrame(columns=["reason", "leads", "median_attempts", "median_days_in_sales",
-                                     *OUTCOME_COLUMNS.values()])
+        return pd.DataFrame({
+            "reason": pd.Series(dtype="str"), "leads": pd.Series(dtype="int64"),
+            "median_attempts": pd.Series(dtype="float64"), "median_days_in_sales": pd.Series(dtype="float64"),
+            **{column: pd.Series(dtype="int64") for column in OUTCOME_COLUMNS.values()},
+        })
     outcomes = pd.crosstab(classified["reason"], classified["later_outcome"].astype(object)).reindex(
         columns=list(LATER_OUTCOMES), fill_value=0)
     outcomes.columns = list(OUTCOME_COLUMNS.values())
     grouped = classified.groupby("reason")
     frame = pd.DataFrame({
         "leads": grouped.size(),
-        "median_attempts": grouped["attempts_before_exit"].median(),
+        "median_attempts": grouped["attempts_before_exit"].median().astype("float64"),
         "median_days_in_sales": grouped["days_in_sales"].median(),
     }).join(outcomes)
-    return frame.sort_values("leads", ascending=False).reset_index()
+    frame.index.name = "reason"
+    frame = frame.reset_index().sort_values(["leads", "reason"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def recycled_hand_backs(reasons: pd.DataFrame) -> int:
+    """Leads recycled, of those counted by `hand_back_reasons`: every hand-back but a disqualification."""
+    return int(reasons.loc[reasons["reason"] != DISQUALIFIED, "leads"].sum())
 
 
 def follow_up_rates(counts: pd.DataFrame, recycled: int | None) -> dict[str, float | None]:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 COMPANY_WIDE = re.compile(r"^--\s*Access:\s*company-wide\b", re.IGNORECASE | re.MULTILINE)
 # Tables built company-wide ahead of time (dashboard/facts/) and the refresh's views over new files.
 FACTS_TABLES = ("hand_off_facts", "daily_stage_counts", "daily_sessions", "stage_duration_facts",
-                "hand_back_facts")
+                "monthly_stage_duration_medians", "hand_back_facts")
 ADDED_TABLES = tuple(f"added_{name}" for name in TABLES)
 _COMMENT = re.compile(r"--[^\n]*")
 _SCHEMA_NAME = re.compile(r"scope_[0-9a-f]{16}(_rows)?")

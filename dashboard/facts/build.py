@@ -9,13 +9,14 @@ from typing import TextIO
 
 from dashboard.data import Database
 from dashboard.data.facts import FactsOutcome, FactsSpec, Progress, ensure_facts, is_current_on_disk
-from dashboard.facts.durations import DURATIONS_SPEC
+from dashboard.facts.durations import DURATIONS_SPEC, MONTHLY_MEDIANS_SPEC
 from dashboard.facts.hand_backs import HAND_BACK_SPEC
 from dashboard.facts.hand_offs import HAND_OFF_SPEC
 from dashboard.facts.stage_counts import SESSIONS_SPEC, STAGE_COUNTS_SPEC
 
+# In build order: the monthly medians read the stage duration facts.
 ALL_SPECS: tuple[FactsSpec, ...] = (STAGE_COUNTS_SPEC, SESSIONS_SPEC, HAND_OFF_SPEC, DURATIONS_SPEC,
-                                     HAND_BACK_SPEC)
+                                     MONTHLY_MEDIANS_SPEC, HAND_BACK_SPEC)
 
 
 def ensure_all_facts(database: Database, progress: Progress | None = None,

@@ -11,6 +11,12 @@ are a small slice of a narrow table sorted by the later stage's time, read witho
 of leads to reps and of deals to leads.
 
 They depend on the data mapping only: no SLA rule changes them.
+
+The monthly medians (`monthly_stage_duration_medians.sql`) are built from them right after, for
+the company and for each channel, segment and team alone: the review's twelve-month trend reads
+those (`stage_durations_by_month_from_medians.sql`) for ranges of whole months (or ending after
+the data's last day) and at most one filter; other ranges and filter combinations read the
+per-record facts.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ import pyarrow as pa
 from dashboard.core.config import month_starts
 from dashboard.data import Database, date_range_params
 from dashboard.data.facts import FactsSpec, NotAppendable, facts_ready
+from dashboard.funnel.domain import Filters
 from dashboard.facts.stage_counts import SPECS as COUNTS_SPECS, event_span
 from dashboard.facts.months import empty_table, first_affected_day, month_starts_of
 
 STAGE_DURATION_FACTS = "stage_duration_facts"
+MONTHLY_MEDIANS = "monthly_stage_duration_medians"
 # Months read per query while building: one row per record is millions at 10M leads, so the span
 # is read a half-year at a time rather than at once (each query prunes to its row groups).
 MONTHS_PER_QUERY = 6
@@ -42,17 +50,31 @@ def _months(database: Database) -> list[dt.date]:
     return month_starts(*span) if span else []
 
 
-def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[dt.date, pa.Table]]:
+def _months_by_query(database: Database, query: str, months: list[dt.date],
+                     column: str) -> Iterator[tuple[dt.date, pa.Table]]:
     for first in range(0, len(months), MONTHS_PER_QUERY):
         chunk = months[first:first + MONTHS_PER_QUERY]
-        frame = database.query(STAGE_DURATION_FACTS, date_range_params(chunk[0], _month_end(chunk[-1])))
-        month_of = month_starts_of(frame["to_at"])
+        frame = database.query(query, date_range_params(chunk[0], _month_end(chunk[-1])))
+        month_of = month_starts_of(frame[column])
         for month in chunk:
             yield month, pa.Table.from_pandas(frame[month_of == month], preserve_index=False)
 
 
+def _build_months(database: Database, months: list[dt.date]) -> Iterator[tuple[dt.date, pa.Table]]:
+    return _months_by_query(database, STAGE_DURATION_FACTS, months, "to_at")
+
+
 def _empty(database: Database) -> pa.Table:
     return empty_table(database, STAGE_DURATION_FACTS)
+
+
+def _build_median_months(database: Database, months: list[dt.date]) -> Iterator[tuple[dt.date, pa.Table]]:
+    """From the stage duration facts of this data version, served just before (ALL_SPECS order)."""
+    return _months_by_query(database, MONTHLY_MEDIANS, months, "month_start")
+
+
+def _empty_medians(database: Database) -> pa.Table:
+    return empty_table(database, MONTHLY_MEDIANS)
 
 
 def _affected_from(database: Database, added: dict) -> dt.date | None:
@@ -73,6 +95,19 @@ DURATIONS_SPEC = FactsSpec(
 )
 
 
+# Built after DURATIONS_SPEC, from its facts: the same extract files, months and refresh days.
+MONTHLY_MEDIANS_SPEC = FactsSpec(
+    name=MONTHLY_MEDIANS,
+    label="monthly stage duration medians",
+    tables=DURATIONS_SPEC.tables,
+    depends_on=DURATIONS_SPEC.depends_on,
+    months=_months,
+    build_months=_build_median_months,
+    empty=_empty_medians,
+    affected_from=_affected_from,
+)
+
+
 def durations_query(database: Database, name: str, start: dt.date, end: dt.date,
                     with_counts: bool = False) -> str:
     """The query to run for `name` over [start, end]: its `_from_facts` twin when the duration
@@ -85,3 +120,17 @@ def durations_query(database: Database, name: str, start: dt.date, end: dt.date,
     if span is None or start < span[0].replace(day=1) or end > _month_end(span[1]):
         return name
     return f"{name}_from_facts"
+
+
+def monthly_durations_query(database: Database, start: dt.date, end: dt.date, filters: Filters) -> str:
+    """The query for the monthly medians over [start, end] (`stage_durations_by_month` or a twin
+    reading the facts): the kept monthly medians when they hold this data version, the range is
+    whole months (or ends after the data's last day) and at most one of channel, segment and team
+    is picked; else as `durations_query`."""
+    name = durations_query(database, "stage_durations_by_month", start, end)
+    if not name.endswith("_from_facts") or not facts_ready(database, MONTHLY_MEDIANS):
+        return name
+    picked = sum(value is not None for value in (filters.channel, filters.segment, filters.team))
+    span = event_span(database)
+    whole_months = start.day == 1 and (end == _month_end(end) or end >= span[1])
+    return "stage_durations_by_month_from_medians" if picked <= 1 and whole_months else name

@@ -42,7 +42,7 @@ from dashboard.review.attainment import (
 )
 from dashboard.core.config import SlaVersion, month_starts
 from dashboard.data import Database, date_range_params
-from dashboard.facts.durations import durations_query
+from dashboard.facts.durations import monthly_durations_query
 from dashboard.funnel.domain import Filters, FunnelStep
 from dashboard.review.headlines import day_label, headlines, month_texts
 from dashboard.review.kpi_values import kpi_actuals
@@ -288,7 +288,7 @@ def comparison_range(month: dt.date, cutoff: dt.date, months_back: int) -> tuple
 
 
 def _durations(database: Database, start: dt.date, end: dt.date, filters: Filters) -> pd.DataFrame:
-    frame = database.query(durations_query(database, "stage_durations_by_month", start, end),
+    frame = database.query(monthly_durations_query(database, start, end, filters),
                            {**date_range_params(start, end), **filters.params()})
     catalog = database.catalog
     keep = row_mask(frame["transition"], lambda transition: metrics.transition_tracked(catalog, transition))

@@ -27,7 +27,7 @@ final as (
         segment,
         exit_kind,
         exit_at,
-        case when mql_at <= exit_at then mql_at end as handed_off_at,
+        handed_off_at,
         attempts_before_exit,
         first_touch_at,
         mql_at > exit_at and mql_at < $as_of_end as is_re_mql,

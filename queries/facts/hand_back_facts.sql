@@ -1,12 +1,14 @@
 -- Hand-back facts: each time sales closed out a lead without converting it (recycled to
 -- marketing, or disqualified), with what sales_hand_backs.sql reports about it that does not
 -- depend on the as-of date or the range. Built once per data version into the facts
--- (dashboard/facts/hand_backs.py); sales_hand_backs_from_facts.sql applies the as-of date and
--- the range when it reads them.
+-- (dashboard/facts/hand_backs.py, which adds the reason under the recycle rule in force);
+-- sales_hand_backs_from_facts.sql and hand_back_reasons_from_facts.sql apply the as-of date and
+-- the range when they read them.
 -- Grain: one row per (lead, exit_kind) whose exit_at (recycled_at or disqualified_at) is in
 --   [$start, $end): a lead both recycled and disqualified has two rows.
 --   won_after_exit_at is the first won deal closed after the exit whenever it closed: cut at
 --   the as-of date it is the first one before it, as sales_hand_backs.sql finds it.
+--   handed_off_at is mql_at when it came before the exit (a later one is a re-MQL).
 -- Parameters: $start TIMESTAMP (inclusive), $end TIMESTAMP (exclusive).
 -- Each branch filters on its own date column so date pruning applies per branch.
 with exits as (
@@ -79,6 +81,7 @@ final as (
         exits.channel,
         exits.segment,
         exits.mql_at,
+        case when exits.mql_at <= exits.exit_at then exits.mql_at end as handed_off_at,
         exits.sql_at,
         exits.disqualified_at,
         coalesce(attempts_before_exit.attempts_before_exit, 0) as attempts_before_exit,

@@ -21,7 +21,8 @@
 --     slot columns (number_1..8, category_1..16, flag_1..8) so that no column name from the config
 --     reaches SQL. A number slot's bounds hold each threshold v as v and the next double above it.
 --     Declared slots are grouped by their raw values first and binned on those groups, so an unused
---     slot (all NULL) costs no join per lead.
+--     slot (all NULL) costs no join per lead; when no slot is kept, leads are not grouped by the
+--     slots at all (see narrow_groups).
 -- A missing attribute value stays NULL (it joins no bin), as it is in the extract.
 -- Outcomes: a lead is observed when it was handed off (mql_at), accepted (sql_at) or has a deal;
 -- leads never handed off have no sales outcome. Won revenue sums the lead's won deals.
@@ -39,15 +40,31 @@ with filtered_leads as (
         and ($segment is null or segment = $segment)
 ),
 
+lead_id_range as (
+    select min(lead_id) as low, max(lead_id) as high from filtered_leads
+),
+
+-- Only deals whose lead_id lies between the range's lowest and highest lead id can join a lead
+-- of the range; the join below still decides which do. Lead ids mostly grow with creation time,
+-- so this skips most deals of other periods (whole row groups, by their statistics) before
+-- they are grouped by lead, which for every deal of all time was the query's costliest step.
 lead_deals as (
     select
-        lead_id,
+        deals.lead_id,
         count(*) as deals,
-        count(case when status = 'won' then 1 end) as won_deals,
-        sum(case when status = 'won' then amount end) as won_amount
+        count(case when deals.status = 'won' then 1 end) as won_deals,
+        sum(case when deals.status = 'won' then deals.amount end) as won_amount
     from deals
-    where lead_id is not null
-    group by lead_id
+    inner join lead_id_range on deals.lead_id between lead_id_range.low and lead_id_range.high
+    group by deals.lead_id
+),
+
+-- The distinct values of the three numeric attributes in one pass over the leads: a row of one
+-- grouping set has NULL in the other two columns.
+numeric_values as (
+    select company_size, pricing_page_views, content_downloads
+    from filtered_leads
+    group by grouping sets ((company_size), (pricing_page_views), (content_downloads))
 ),
 
 company_size_bounds as (
@@ -56,7 +73,8 @@ company_size_bounds as (
 
 company_size_bins as (
     select distinct_values.value, max(company_size_bounds.lower_bound) as bin_value
-    from (select distinct company_size as value from filtered_leads) as distinct_values
+    from (select company_size as value from numeric_values where company_size is not null)
+        as distinct_values
     left join company_size_bounds on company_size_bounds.lower_bound <= distinct_values.value
     group by distinct_values.value
 ),
@@ -67,7 +85,8 @@ pricing_page_views_bounds as (
 
 pricing_page_views_bins as (
     select distinct_values.value, max(pricing_page_views_bounds.lower_bound) as bin_value
-    from (select distinct pricing_page_views as value from filtered_leads) as distinct_values
+    from (select pricing_page_views as value from numeric_values where pricing_page_views is not null)
+        as distinct_values
     left join pricing_page_views_bounds on pricing_page_views_bounds.lower_bound <= distinct_values.value
     group by distinct_values.value
 ),
@@ -78,7 +97,8 @@ content_downloads_bounds as (
 
 content_downloads_bins as (
     select distinct_values.value, max(content_downloads_bounds.lower_bound) as bin_value
-    from (select distinct content_downloads as value from filtered_leads) as distinct_values
+    from (select content_downloads as value from numeric_values where content_downloads is not null)
+        as distinct_values
     left join content_downloads_bounds on content_downloads_bounds.lower_bound <= distinct_values.value
     group by distinct_values.value
 ),
@@ -145,6 +165,35 @@ lead_outcomes as (
         on content_downloads_bins.value = filtered_leads.content_downloads
 ),
 
+-- Unless the config declares an attribute some rule reads, every slot column is NULL here, and
+-- grouping the leads by 32 NULL columns besides the real keys doubled the cost of grouping them
+-- (the engine does not drop a constant key). So the leads are grouped by the contract attributes
+-- alone and the slots added as NULL after (final); raw_groups, below, is the grouping with
+-- slots. The two filters are constant, so only one of the two groupings ever reads a lead.
+narrow_groups as (
+    select
+        month_start, channel, segment, region, company_size, industry, job_level,
+        pricing_page_views, content_downloads, webinar_attended, demo_requested,
+        count(*) as leads,
+        count(case when is_observed then 1 end) as observed_leads,
+        count(case when is_sql then 1 end) as sql_leads,
+        count(case when is_won then 1 end) as won_leads,
+        sum(won_amount) as won_revenue
+    from lead_outcomes
+    where not (
+        $keep_number_1 or $keep_number_2 or $keep_number_3 or $keep_number_4 or $keep_number_5
+        or $keep_number_6 or $keep_number_7 or $keep_number_8 or $keep_category_1 or $keep_category_2
+        or $keep_category_3 or $keep_category_4 or $keep_category_5 or $keep_category_6
+        or $keep_category_7 or $keep_category_8 or $keep_category_9 or $keep_category_10
+        or $keep_category_11 or $keep_category_12 or $keep_category_13 or $keep_category_14
+        or $keep_category_15 or $keep_category_16 or $keep_flag_1 or $keep_flag_2 or $keep_flag_3
+        or $keep_flag_4 or $keep_flag_5 or $keep_flag_6 or $keep_flag_7 or $keep_flag_8
+    )
+    group by
+        month_start, channel, segment, region, company_size, industry, job_level,
+        pricing_page_views, content_downloads, webinar_attended, demo_requested
+),
+
 raw_groups as (
     select
         month_start, channel, segment, region, company_size, industry, job_level,
@@ -159,6 +208,15 @@ raw_groups as (
         count(case when is_won then 1 end) as won_leads,
         sum(won_amount) as won_revenue
     from lead_outcomes
+    where (
+        $keep_number_1 or $keep_number_2 or $keep_number_3 or $keep_number_4 or $keep_number_5
+        or $keep_number_6 or $keep_number_7 or $keep_number_8 or $keep_category_1 or $keep_category_2
+        or $keep_category_3 or $keep_category_4 or $keep_category_5 or $keep_category_6
+        or $keep_category_7 or $keep_category_8 or $keep_category_9 or $keep_category_10
+        or $keep_category_11 or $keep_category_12 or $keep_category_13 or $keep_category_14
+        or $keep_category_15 or $keep_category_16 or $keep_flag_1 or $keep_flag_2 or $keep_flag_3
+        or $keep_flag_4 or $keep_flag_5 or $keep_flag_6 or $keep_flag_7 or $keep_flag_8
+    )
     group by
         month_start, channel, segment, region, company_size, industry, job_level,
         pricing_page_views, content_downloads, webinar_attended, demo_requested,
@@ -289,7 +347,7 @@ binned_groups as (
     left join number_8_bins on number_8_bins.value = raw_groups.number_8
 ),
 
-final as (
+slot_groups as (
     select
         month_start, channel, segment, region, company_size, industry, job_level,
         pricing_page_views, content_downloads, webinar_attended, demo_requested,
@@ -310,6 +368,31 @@ final as (
         category_2, category_3, category_4, category_5, category_6, category_7, category_8,
         category_9, category_10, category_11, category_12, category_13, category_14, category_15,
         category_16, flag_1, flag_2, flag_3, flag_4, flag_5, flag_6, flag_7, flag_8
+),
+
+final as (
+    select
+        month_start, channel, segment, region, company_size, industry, job_level,
+        pricing_page_views, content_downloads, webinar_attended, demo_requested,
+        cast(null as double) as number_1, cast(null as double) as number_2,
+        cast(null as double) as number_3, cast(null as double) as number_4,
+        cast(null as double) as number_5, cast(null as double) as number_6,
+        cast(null as double) as number_7, cast(null as double) as number_8,
+        cast(null as varchar) as category_1, cast(null as varchar) as category_2,
+        cast(null as varchar) as category_3, cast(null as varchar) as category_4,
+        cast(null as varchar) as category_5, cast(null as varchar) as category_6,
+        cast(null as varchar) as category_7, cast(null as varchar) as category_8,
+        cast(null as varchar) as category_9, cast(null as varchar) as category_10,
+        cast(null as varchar) as category_11, cast(null as varchar) as category_12,
+        cast(null as varchar) as category_13, cast(null as varchar) as category_14,
+        cast(null as varchar) as category_15, cast(null as varchar) as category_16,
+        cast(null as boolean) as flag_1, cast(null as boolean) as flag_2, cast(null as boolean) as flag_3,
+        cast(null as boolean) as flag_4, cast(null as boolean) as flag_5, cast(null as boolean) as flag_6,
+        cast(null as boolean) as flag_7, cast(null as boolean) as flag_8,
+        leads, observed_leads, sql_leads, won_leads, won_revenue
+    from narrow_groups
+    union all
+    select * from slot_groups
 )
 
 select * from final

@@ -173,8 +173,8 @@ def test_conversion_by_response_band(june):
     assert pd.isna(bands.loc["24 h or more", "sql_rate"])  # no leads: no rate, not 0 %
 
 
-def test_hand_back_reasons_and_what_happened_later(june):
-    backs = june.hand_backs.set_index("lead_id")
+def test_hand_back_reasons_and_what_happened_later(june, follow_up_company):
+    backs = compliance.hand_backs(follow_up_company, *JUNE, Filters(), june.as_of).set_index("lead_id")
     assert backs["reason"].to_dict() == {
         "L09": "Disqualified",
         "L10": "Handed back untouched",

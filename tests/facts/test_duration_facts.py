@@ -9,7 +9,8 @@ import pytest
 
 from dashboard.data import date_range_params
 from dashboard.facts.build import ensure_all_facts
-from dashboard.facts.durations import durations_query
+from dashboard.facts.durations import durations_query, monthly_durations_query
+from dashboard.funnel.domain import Filters
 from dashboard.data.facts import facts_ready
 from tests.companies.builders import build_database
 
@@ -156,6 +157,59 @@ def test_monthly_medians_by_transition(company, built):
         ("2026-04", "proposal_to_won", 1, pytest.approx(31.0)),
         ("2026-04", "deal_to_won", 1, pytest.approx(33.0)),  # D2; D4 out of order
     ]
+
+
+MONTHLY_MEDIANS = {
+    # as test_monthly_medians_by_transition
+    Filters(): [
+        ("2026-03", "lead_to_mql", 2, 2.5), ("2026-03", "mql_to_sql", 1, 2.5), ("2026-03", "sql_to_proposal", 1, 1.5),
+        ("2026-03", "proposal_to_won", 1, 5.0), ("2026-03", "deal_to_won", 1, 6.0), ("2026-04", "lead_to_mql", 1, 0.25),
+        ("2026-04", "mql_to_sql", 1, 2.0), ("2026-04", "proposal_to_won", 1, 31.0), ("2026-04", "deal_to_won", 1, 33.0),
+    ],
+    # paid: L1 (1 day; L3 out of order), its SQL and its deal D1; L4 in April. D2 is organic, D4 has no lead.
+    Filters(channel="paid"): [
+        ("2026-03", "lead_to_mql", 1, 1.0), ("2026-03", "mql_to_sql", 1, 2.5), ("2026-03", "sql_to_proposal", 1, 1.5),
+        ("2026-03", "proposal_to_won", 1, 5.0), ("2026-03", "deal_to_won", 1, 6.0), ("2026-04", "lead_to_mql", 1, 0.25),
+        ("2026-04", "mql_to_sql", 1, 2.0),
+    ],
+    # West owns the deals (R2): their transitions only; the leads' are East's (R1)
+    Filters(team="West"): [
+        ("2026-03", "sql_to_proposal", 1, 1.5), ("2026-03", "proposal_to_won", 1, 5.0), ("2026-03", "deal_to_won", 1, 6.0),
+        ("2026-04", "proposal_to_won", 1, 31.0), ("2026-04", "deal_to_won", 1, 33.0),
+    ],
+    Filters(segment="SMB"): [
+        ("2026-03", "lead_to_mql", 2, 2.5), ("2026-03", "mql_to_sql", 1, 2.5), ("2026-03", "sql_to_proposal", 1, 1.5),
+        ("2026-03", "proposal_to_won", 1, 5.0), ("2026-03", "deal_to_won", 1, 6.0), ("2026-04", "lead_to_mql", 1, 0.25),
+        ("2026-04", "mql_to_sql", 1, 2.0), ("2026-04", "proposal_to_won", 1, 31.0), ("2026-04", "deal_to_won", 1, 33.0),
+    ],
+}
+
+
+@pytest.mark.parametrize("filters", list(MONTHLY_MEDIANS), ids=lambda filters: filters.describe() or "all")
+@pytest.mark.parametrize("built", [False, True], ids=["extracts", "facts"])
+def test_the_review_s_monthly_medians_come_from_the_medians_kept_with_the_facts(company, built, filters):
+    if built:
+        ensure_all_facts(company)
+    name = monthly_durations_query(company, *SPRING, filters)
+    assert name == ("stage_durations_by_month_from_medians" if built else "stage_durations_by_month")
+    frame = company.query(name, {**date_range_params(*SPRING), **ALL, **filters.params()})
+    got = [(str(row.month_start)[:7], row.transition, row.records, row.median_days) for row in frame.itertuples()]
+    assert got == [(*row[:3], pytest.approx(row[3])) for row in MONTHLY_MEDIANS[filters]]
+
+
+@pytest.mark.parametrize("start, end, filters", [
+    (dt.date(2026, 3, 1), dt.date(2026, 3, 20), Filters()),  # ends mid-March, before the data's last day (04-10)
+    (dt.date(2026, 3, 5), dt.date(2026, 4, 30), Filters()),  # starts mid-March
+    (*SPRING, Filters(channel="paid", team="West")),  # two filters: no median kept for the pair
+], ids=["ends mid-month", "starts mid-month", "two filters"])
+def test_monthly_medians_of_part_months_or_two_filters_read_each_record(with_facts, start, end, filters):
+    assert monthly_durations_query(with_facts, start, end, filters) == "stage_durations_by_month_from_facts"
+
+
+def test_monthly_medians_of_a_month_still_running_are_the_kept_ones(with_facts):
+    # April ends after the data's last day (D3 closed 04-10): the kept April holds every record to it
+    assert monthly_durations_query(with_facts, dt.date(2026, 3, 1), dt.date(2026, 4, 12), Filters()) == \
+        "stage_durations_by_month_from_medians"
 
 
 def kpi_months(database, **filters) -> dict[str, dict]:

@@ -83,7 +83,8 @@ def test_a_changed_follow_up_rule_rebuilds_the_hand_off_facts_only(generated, tm
     stricter = Database(load_config(write_config(data, tmp_path / "stricter.toml", first_touch_hours=2)))
     actions = {outcome.name: outcome.action for outcome in ensure_all_facts(stricter)}
     assert actions == {"daily_stage_counts": "reused", "daily_sessions": "reused", "hand_off_facts": "built",
-                       "stage_duration_facts": "reused", "hand_back_facts": "reused"}
+                       "stage_duration_facts": "reused", "monthly_stage_duration_medians": "reused",
+                       "hand_back_facts": "reused"}
 
 
 def test_an_appended_month_rebuilds_only_the_months_it_changes_and_equals_a_full_build(generated, tmp_path,
@@ -128,7 +129,7 @@ def test_a_rewritten_extract_file_rebuilds_every_month(generated, tmp_path, monk
                for outcome in ensure_all_facts(database)}
     assert actions == {"daily_stage_counts": ("built", True), "daily_sessions": ("reused", False),
                        "hand_off_facts": ("built", True), "stage_duration_facts": ("built", True),
-                       "hand_back_facts": ("built", True)}
+                       "monthly_stage_duration_medians": ("built", True), "hand_back_facts": ("built", True)}
 
 
 def test_the_facts_are_never_written_among_the_extracts(generated, tmp_path, monkeypatch):
