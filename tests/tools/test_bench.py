@@ -27,7 +27,7 @@ def test_bench_runs_every_page_and_the_pandas_reference_agrees(tmp_path, monkeyp
     refresh = run["facts_refresh"]
     assert refresh["actions"] == {"daily_stage_counts": "refreshed", "daily_sessions": "refreshed",
                                   "hand_off_facts": "refreshed", "stage_duration_facts": "refreshed",
-                                  "hand_back_facts": "refreshed"}
+                                  "monthly_stage_duration_medians": "refreshed", "hand_back_facts": "refreshed"}
     assert 0 < refresh["refresh_s"] and 1 <= refresh["months_rebuilt"]["hand_off_facts"] <= 3
     assert run["app_peak_rss_mb"] > 0
     assert (tmp_path / "leads-100000-seed-7" / "complete.json").is_file()
